@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { App, Deps } from '../../../../server/http/types.js';
+import { authErrors, errorBodySchema } from '../../../../shared/schemas.js';
+import { importJob, importJobParams, importQuery } from '../../directory.contract.js';
+import { getImportJob, startImportJob } from './directory.service.js';
+
+const MAX_UPLOAD = 64 * 1024 * 1024;
+
+/** School directory import from the UI: upload a CSV, then poll the job for progress and summary. */
+export async function importRoutes(app: App, { db }: Deps): Promise<void> {
+  // Directory files arrive as the raw request body.
+  app.addContentTypeParser(['text/csv', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: MAX_UPLOAD }, (_req, body, done) => done(null, body));
+
+  app.post('/api/imports', {
+    bodyLimit: MAX_UPLOAD,
+    schema: {
+      tags: ['organizations'],
+      summary: 'Import a school directory CSV (body) under a network or state; returns a job to poll',
+      querystring: importQuery,
+      body: z.instanceof(Buffer),
+      response: { 202: z.object({ id: z.string() }), ...authErrors, 413: errorBodySchema },
+    },
+    handler: async (request, reply) => {
+      const { id } = await startImportJob(db, request.actor, { ...request.query, input: request.body, ip: request.ip });
+      return reply.code(202).send({ id });
+    },
+  });
+
+  app.get('/api/imports/:id', {
+    schema: { tags: ['organizations'], summary: 'Progress and result of an import', params: importJobParams, response: { 200: importJob, ...authErrors } },
+    handler: (request) => getImportJob(db, request.actor, request.params.id),
+  });
+}

@@ -1,0 +1,267 @@
+import { and, eq, or, sql } from 'drizzle-orm';
+import { type Actor, assertCan, inScope, roleAt } from '../../../server/authz/scope.js';
+import type { Db, DbOrTx } from '../../../server/db/client.js';
+import { badRequest, conflict, forbidden, notFound } from '../../../server/http/errors.js';
+import { allowedParents, type OrgKind } from '../../../shared/organizations.js';
+import { abilitiesOf, permissionNames, type Permission } from '../../../shared/permissions.js';
+import { writeAudit } from '../../audit/server/audit.service.js';
+import type { OrgDetail, OrgList } from '../organizations.contract.js';
+import { presentOrgSummary } from './organizations.presenter.js';
+import {
+  childrenOf,
+  findAncestors,
+  findOrg,
+  inSubtree,
+  listOrgPage,
+  type OrgRow,
+  pathIds,
+  reserveOrgIds,
+  searchFilter,
+  statusFilter,
+  summaryColumns,
+} from './organizations.queries.js';
+import { organizations, partnerLinks } from './organizations.tables.js';
+
+type Audited = { actor: Actor; ip?: string | null };
+
+function noAbilities(): Record<Permission, boolean> {
+  return Object.fromEntries(permissionNames.map((p) => [p, false])) as Record<Permission, boolean>;
+}
+
+/**
+ * The organisations a person starts browsing from: those they hold a role at, minus any that sit
+ * below another of their roles. Operators start at the top of every tree.
+ */
+export async function listRootOrgs(db: Db, actor: Actor): Promise<OrgList> {
+  if (actor.isOperator) return listOrgPage(db, sql`${organizations.parentId} is null`, { offset: 0, limit: 200 }).then(present);
+  const paths = actor.grants.map((g) => g.path);
+  const tops = actor.grants.filter((g) => !paths.some((p) => p !== g.path && g.path.startsWith(p)));
+  if (tops.length === 0) return { items: [], total: 0 };
+  const ids = [...new Set(tops.map((g) => g.orgId))];
+  return listOrgPage(db, and(sql`${organizations.id} in ${ids}`, eq(organizations.status, 'active'))!, { offset: 0, limit: 200 }).then(present);
+}
+
+/** Every organisation in the networks the caller belongs to (used for the partner directory only). */
+function partnerDirectoryScope(actor: Actor) {
+  if (actor.isOperator) return sql`true`;
+  const roots = [...new Set(actor.grants.map((g) => pathIds(g.path)[0]))];
+  if (roots.length === 0) return sql`false`;
+  return or(...roots.map((r) => sql`${organizations.path} like ${`/${r}/%`}`))!;
+}
+
+function present(page: { items: Parameters<typeof presentOrgSummary>[0][]; total: number }): OrgList {
+  return { items: page.items.map(presentOrgSummary), total: page.total };
+}
+
+/**
+ * Children of one organisation, or a search by name or code across everything the caller may see
+ * (below `parentId` when given). Always filtered in SQL by the caller's scope.
+ */
+export async function listOrgs(
+  db: Db,
+  actor: Actor,
+  query: { parentId?: number; q?: string; kind?: OrgKind; status: 'active' | 'archived' | 'all'; offset: number; limit: number },
+): Promise<OrgList> {
+  // Partner organisations are a directory every member of the network may browse.
+  const scope = query.kind === 'partner' && query.parentId === undefined ? partnerDirectoryScope(actor) : inScope(actor, organizations.path);
+  const conditions = [scope, statusFilter(query.status)];
+  if (query.parentId !== undefined) {
+    const parent = await findOrg(db, query.parentId);
+    assertCan(actor, 'org.read', parent);
+    conditions.push(query.q ? inSubtree(parent!.path) : childrenOf(parent!.id));
+    if (query.q) conditions.push(sql`${organizations.id} <> ${parent!.id}`);
+  } else if (!query.q && !query.kind) {
+    return listRootOrgs(db, actor);
+  }
+  if (query.q) conditions.push(searchFilter(query.q));
+  if (query.kind) conditions.push(eq(organizations.kind, query.kind));
+  return present(await listOrgPage(db, and(...conditions)!, query));
+}
+
+/** One organisation with its breadcrumb (only the part the caller may see) and the caller's abilities there. */
+export async function getOrgDetail(db: Db, actor: Actor, id: number): Promise<OrgDetail> {
+  const [row] = await db.select({ ...summaryColumns, path: organizations.path, languages: organizations.languages, createdAt: organizations.createdAt, archivedAt: organizations.archivedAt }).from(organizations).where(eq(organizations.id, id));
+  assertCan(actor, 'org.read', row);
+  const ancestors = (await findAncestors(db, row.path)).filter((a) => roleAt(actor, a.path) !== null);
+  const role = roleAt(actor, row.path);
+  return {
+    ...presentOrgSummary(row),
+    languages: row.languages,
+    ancestors: ancestors.map((a) => ({ id: a.id, name: a.name, kind: a.kind as OrgKind })),
+    role,
+    can: role ? abilitiesOf(role) : noAbilities(),
+    createdAt: row.createdAt.toISOString(),
+    archivedAt: row.archivedAt?.toISOString() ?? null,
+  };
+}
+
+function assertPlacement(kind: OrgKind, parent: OrgRow | null): void {
+  const parentKind = (parent?.kind ?? null) as OrgKind | null;
+  if (!allowedParents[kind].includes(parentKind)) {
+    const where = parentKind ? `under a ${parentKind}` : 'at the top of the tree';
+    throw badRequest(`A ${kind} cannot be placed ${where}.`, 'parentId');
+  }
+  if (parent && parent.status !== 'active') throw conflict('The parent organisation is archived. Restore it first.', 'parentId');
+}
+
+/** The state-level organisation a row belongs to, for the distribution column. */
+function stateIdFor(kind: OrgKind, id: number, parent: OrgRow | null): number | null {
+  return kind === 'state' ? id : (parent?.stateId ?? null);
+}
+
+/**
+ * Creates an organisation under a parent the caller administers. Top-level networks and states
+ * are for operators only.
+ * @throws AppError not_found | forbidden | validation_failed | conflict (code in use)
+ */
+export async function createOrg(
+  db: Db,
+  { actor, ip }: Audited,
+  input: { parentId: number | null; kind: OrgKind; code: string; name: string; country?: string; gradeSpan?: string | null; enrolment?: number | null; languages?: string[] },
+): Promise<OrgDetail> {
+  let parent: OrgRow | null = null;
+  if (input.parentId === null) {
+    if (!actor.isOperator) throw forbidden('Only a platform operator can create a top-level organisation.');
+  } else {
+    parent = (await findOrg(db, input.parentId)) ?? null;
+    assertCan(actor, 'org.create', parent, 'Parent organisation');
+  }
+  assertPlacement(input.kind, parent);
+  const id = await db.transaction(async (tx) => {
+    const [newId] = await reserveOrgIds(tx, 1);
+    const path = `${parent?.path ?? '/'}${newId}/`;
+    await tx.insert(organizations).values({
+      id: newId,
+      parentId: parent?.id ?? null,
+      stateId: stateIdFor(input.kind, newId, parent),
+      kind: input.kind,
+      code: input.code,
+      name: input.name,
+      path,
+      depth: (parent?.depth ?? -1) + 1,
+      country: input.country ?? parent?.country ?? null,
+      gradeSpan: input.gradeSpan || null,
+      enrolment: input.enrolment ?? null,
+      languages: input.languages ?? parent?.languages ?? [],
+    });
+    await writeAudit(tx, { action: 'org.created', actor, org: { id: newId, path }, targetType: 'organization', targetId: newId, details: { kind: input.kind, code: input.code, name: input.name }, ip });
+    return newId;
+  });
+  return getOrgDetail(db, actor, id);
+}
+
+/**
+ * Renames or edits an organisation's facts.
+ * @throws AppError not_found | forbidden | conflict (code in use)
+ */
+export async function updateOrg(
+  db: Db,
+  { actor, ip }: Audited,
+  id: number,
+  patch: { code?: string; name?: string; country?: string | null; gradeSpan?: string | null; enrolment?: number | null; languages?: string[] },
+): Promise<OrgDetail> {
+  const org = await findOrg(db, id);
+  assertCan(actor, 'org.update', org);
+  const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (org as Record<string, unknown>)[k] !== v));
+  if (changes.gradeSpan === '') changes.gradeSpan = null;
+  if (Object.keys(changes).length > 0) {
+    await db.transaction(async (tx) => {
+      await tx.update(organizations).set({ ...changes, updatedAt: sql`now()` }).where(eq(organizations.id, id));
+      const before = Object.fromEntries(Object.keys(changes).map((k) => [k, (org as Record<string, unknown>)[k]]));
+      await writeAudit(tx, { action: 'org.updated', actor, org: org!, targetType: 'organization', targetId: id, details: { before, after: changes }, ip });
+    });
+  }
+  return getOrgDetail(db, actor, id);
+}
+
+/**
+ * Moves an organisation and everything below it under a new parent. The caller must administer
+ * both the organisation and the destination.
+ * @throws AppError not_found | forbidden | validation_failed (cycle, wrong kind) | conflict
+ */
+export async function moveOrg(db: Db, { actor, ip }: Audited, id: number, parentId: number): Promise<OrgDetail> {
+  const org = await findOrg(db, id);
+  assertCan(actor, 'org.move', org);
+  const parent = await findOrg(db, parentId);
+  assertCan(actor, 'org.create', parent, 'Destination organisation');
+  if (parent!.path.startsWith(org!.path)) throw badRequest('An organisation cannot move under itself or one of its own sub-organisations.', 'parentId');
+  assertPlacement(org!.kind as OrgKind, parent!);
+  if (org!.parentId === parent!.id) return getOrgDetail(db, actor, id);
+  const newPath = `${parent!.path}${org!.id}/`;
+  const depthDelta = parent!.depth + 1 - org!.depth;
+  await db.transaction(async (tx) => {
+    // A state keeps its own id as state; anything else takes the destination's state.
+    const stateSet = org!.kind === 'state' ? sql`${organizations.stateId}` : sql`${parent!.stateId}::int`;
+    await tx
+      .update(organizations)
+      .set({
+        path: sql`${newPath} || substr(${organizations.path}, ${org!.path.length + 1})`,
+        depth: sql`${organizations.depth} + ${depthDelta}::int`,
+        stateId: stateSet,
+        updatedAt: sql`now()`,
+      })
+      .where(inSubtree(org!.path));
+    await tx.update(organizations).set({ parentId: parent!.id }).where(eq(organizations.id, id));
+    await writeAudit(tx, { action: 'org.moved', actor, org: { id, path: newPath }, targetType: 'organization', targetId: id, details: { fromParentId: org!.parentId, toParentId: parent!.id }, ip });
+  });
+  return getOrgDetail(db, actor, id);
+}
+
+/**
+ * Archives an organisation with everything below it (or restores them). Archived organisations
+ * stay readable but take no new work; roles held at them stop applying.
+ * @throws AppError not_found | forbidden | conflict
+ */
+export async function setOrgArchived(db: Db, { actor, ip }: Audited, id: number, archived: boolean): Promise<OrgDetail> {
+  const org = await findOrg(db, id);
+  assertCan(actor, 'org.archive', org);
+  if (org!.parentId === null && !actor.isOperator) throw forbidden('Only a platform operator can archive a top-level organisation.');
+  if (!archived && org!.parentId !== null) {
+    const parent = await findOrg(db, org!.parentId);
+    if (parent?.status !== 'active') throw conflict('The parent organisation is archived. Restore it first.');
+  }
+  await db.transaction(async (tx) => {
+    await tx
+      .update(organizations)
+      .set(archived ? { status: 'archived', archivedAt: sql`now()`, updatedAt: sql`now()` } : { status: 'active', archivedAt: null, updatedAt: sql`now()` })
+      .where(and(inSubtree(org!.path), eq(organizations.status, archived ? 'active' : 'archived')));
+    await writeAudit(tx, { action: archived ? 'org.archived' : 'org.restored', actor, org: org!, targetType: 'organization', targetId: id, ip });
+  });
+  return getOrgDetail(db, actor, id);
+}
+
+/** Partners linked to a school or district, or the schools and districts a partner serves. */
+export async function listPartnerLinks(db: Db, actor: Actor, id: number): Promise<OrgList> {
+  const org = await findOrg(db, id);
+  assertCan(actor, 'org.read', org);
+  const isPartner = org!.kind === 'partner';
+  const linked = await db
+    .select(summaryColumns)
+    .from(partnerLinks)
+    .innerJoin(organizations, eq(organizations.id, isPartner ? partnerLinks.orgId : partnerLinks.partnerId))
+    .where(and(eq(isPartner ? partnerLinks.partnerId : partnerLinks.orgId, id), inScope(actor, organizations.path)))
+    .orderBy(organizations.name);
+  return { items: linked.map(presentOrgSummary), total: linked.length };
+}
+
+/**
+ * Links a partner organisation to a school or district. The caller needs partner.link on the
+ * school or district and must be able to see the partner.
+ * @throws AppError not_found | forbidden | validation_failed
+ */
+export async function linkPartner(db: Db, { actor, ip }: Audited, orgId: number, partnerId: number, linked: boolean): Promise<OrgList> {
+  const org = await findOrg(db, orgId);
+  assertCan(actor, 'partner.link', org);
+  if (org!.kind !== 'school' && org!.kind !== 'district') throw badRequest('Partners are linked to schools and districts.', 'id');
+  const partner = await findOrg(db, partnerId);
+  // Partners form a directory open to the whole network, so only the network must match.
+  if (!partner || pathIds(partner.path)[0] !== pathIds(org!.path)[0]) throw notFound('Partner organisation');
+  if (partner.kind !== 'partner') throw badRequest('Only an organisation of kind partner can be linked.', 'partnerId');
+  await db.transaction(async (tx: DbOrTx) => {
+    if (linked) await tx.insert(partnerLinks).values({ partnerId, orgId }).onConflictDoNothing();
+    else await tx.delete(partnerLinks).where(and(eq(partnerLinks.partnerId, partnerId), eq(partnerLinks.orgId, orgId)));
+    await writeAudit(tx, { action: linked ? 'partner.linked' : 'partner.unlinked', actor, org: org!, targetType: 'organization', targetId: partnerId, ip });
+  });
+  return listPartnerLinks(db, actor, orgId);
+}
+

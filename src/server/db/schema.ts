@@ -1,0 +1,6 @@
+// Every table of the product, re-exported from its feature so Drizzle and migrations see one schema.
+export * from '../../features/organizations/server/organizations.tables.js';
+export * from '../../features/auth/server/auth.tables.js';
+export * from '../../features/members/server/members.tables.js';
+export * from '../../features/audit/server/audit.tables.js';
+export * from '../mail/mail.tables.js';

@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Actor } from '../authz/scope.js';
+import type { Db } from '../db/client.js';
+import { findSessionActor, SESSION_COOKIE } from '../../features/auth/server/auth.service.js';
+import { AppError } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Marks a route that needs no session. Everything else is denied without one. */
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    /** The caller; set on every non-public route before the handler runs. */
+    actor: Actor;
+    sessionId: string | null;
+    csrfToken: string | null;
+  }
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Requests that change state must come from our own origin when the browser says where from. */
+function assertSameOrigin(request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (!origin) return;
+  const host = request.headers['x-forwarded-host'] ?? request.headers.host;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw new AppError('csrf_failed', 'The request came from an unknown origin.');
+  }
+  if (originHost !== host) throw new AppError('csrf_failed', 'The request came from another site.');
+}
+
+/**
+ * Default deny: every route needs a valid session unless its config says `public: true`.
+ * State-changing requests also need the session's CSRF token in `x-csrf-token`.
+ */
+async function authPlugin(app: FastifyInstance, opts: { db: Db }): Promise<void> {
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateRequest('sessionId', null);
+  app.decorateRequest('csrfToken', null);
+
+  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
+    if (!request.url.startsWith('/api/') && !request.url.startsWith('/dev/')) return;
+    const isPublic = request.routeOptions.config?.public === true;
+    const unsafe = !safeMethods.has(request.method);
+    if (unsafe) assertSameOrigin(request);
+    const token = request.cookies[SESSION_COOKIE];
+    const found = token ? await findSessionActor(opts.db, token) : null;
+    if (found) {
+      request.actor = found.actor;
+      request.sessionId = found.sessionId;
+      request.csrfToken = found.csrfToken;
+    }
+    if (isPublic) return;
+    if (!found) throw new AppError('unauthenticated', 'Sign in to continue.');
+    if (unsafe && request.headers['x-csrf-token'] !== found.csrfToken) {
+      throw new AppError('csrf_failed', 'The security token is missing or out of date. Reload the page and try again.');
+    }
+  });
+}
+
+export default fp(authPlugin, { name: 'schoolwell-auth' });

@@ -1,0 +1,47 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { ErrorBody, ErrorCode } from '../../shared/errors.js';
+import { sqlState } from '../db/client.js';
+import { AppError } from './errors.js';
+
+function body(code: ErrorCode, message: string, field?: string): ErrorBody {
+  return { error: field ? { code, message, field } : { code, message } };
+}
+
+/**
+ * The one place errors become responses: AppError keeps its code, schema failures name the field,
+ * known PostgreSQL states map to 4xx, everything else is a 500 whose details stay in the log.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) {
+      if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
+      return reply.code(err.statusCode).send(body(err.code, err.message, err.field));
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issue = err.validation[0];
+      const where = err.validationContext ?? 'body';
+      const fieldPath = issue?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || undefined;
+      const field = fieldPath ?? (issue?.params as { issue?: { path?: unknown[] } })?.issue?.path?.join('.');
+      const message = `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid value'} (in ${where})`;
+      return reply.code(400).send(body('validation_failed', message, field || undefined));
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
+      return reply.code(500).send(body('internal', 'Something went wrong on our side.'));
+    }
+    const state = sqlState(err);
+    if (state === '23505') return reply.code(409).send(body('conflict', 'That value is already in use.'));
+    if (state === '23503') return reply.code(409).send(body('conflict', 'A linked record is missing or still in use.'));
+    if (state === '22P02' || state === '22003') return reply.code(400).send(body('validation_failed', 'A value has the wrong format.'));
+    if (err.statusCode === 429) {
+      return reply.code(429).send(body('rate_limited', 'Too many attempts. Wait a moment and try again.'));
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(body('payload_too_large', 'The upload is too large.'));
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send(body('bad_request', err.message));
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.code(500).send(body('internal', 'Something went wrong on our side.'));
+  });
+}

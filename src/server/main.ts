@@ -1,0 +1,34 @@
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { demoAccounts, DEMO_PASSWORD, seedDemoIfEmpty } from './demo/demo.seed.js';
+
+/** Starts the product: settings, database and migrations, demo data on an empty database, HTTP. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  const seeded = config.seedDemo ? await seedDemoIfEmpty(database.db) : false;
+  const app = await buildApp({ db: database.db, config });
+  const stop = async () => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await app.listen({ port: config.port, host: config.host });
+  const where = database.driver === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL';
+  const lines = [`Schoolwell is running at ${config.publicUrl} (${where}).`];
+  if (config.seedDemo) {
+    lines.push(seeded ? 'Demo data was created.' : 'Demo accounts (if the demo was seeded):', `Password for every demo account: ${DEMO_PASSWORD}`);
+    for (const a of demoAccounts) lines.push(`  ${a.email.padEnd(36)} ${a.description}`);
+  }
+  if (config.devOutbox && !config.smtpUrl) lines.push(`Mail goes to the development outbox: ${config.publicUrl}/dev/outbox`);
+  console.log(lines.join('\n'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+import { auditRoutes } from '../features/audit/server/audit.routes.js';
+import { authRoutes } from '../features/auth/server/auth.routes.js';
+import { memberRoutes } from '../features/members/server/members.routes.js';
+import { importRoutes } from '../features/organizations/server/directory/directory.routes.js';
+import { organizationRoutes } from '../features/organizations/server/organizations.routes.js';
+import { systemRoutes } from './system.routes.js';
+import type { App, Deps } from './http/types.js';
+
+/** Every route module of the product, listed explicitly (no autoloading). */
+export const routeModules: ((app: App, deps: Deps) => Promise<void>)[] = [
+  systemRoutes,
+  authRoutes,
+  organizationRoutes,
+  memberRoutes,
+  importRoutes,
+  auditRoutes,
+];

@@ -1,0 +1,54 @@
+import { desc, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { AppError } from './http/errors.js';
+import type { App, Deps } from './http/types.js';
+import { mailOutbox } from './mail/mail.tables.js';
+
+const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Health, the OpenAPI document and the development outbox. */
+export async function systemRoutes(app: App, { db, config }: Deps): Promise<void> {
+  app.get('/api/health', {
+    config: { public: true },
+    schema: { tags: ['system'], summary: 'Database reachability', response: { 200: z.object({ status: z.literal('ok') }), 503: z.object({ status: z.literal('unavailable') }) } },
+    handler: async (_request, reply) => {
+      try {
+        await db.execute(sql`select 1`);
+        return { status: 'ok' as const };
+      } catch {
+        return reply.code(503).send({ status: 'unavailable' as const });
+      }
+    },
+  });
+
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true }, handler: async () => app.swagger() });
+
+  if (!config.devOutbox) return;
+  // Mail kept when no SMTP server is set: readable from this machine, or by an operator elsewhere.
+  const readOutbox = async (request: { ip: string; actor: { isOperator: boolean } | null }) => {
+    if (!loopback.has(request.ip) && !request.actor?.isOperator) throw new AppError('forbidden', 'The outbox is readable only from this machine or by an operator.');
+    return db.select().from(mailOutbox).orderBy(desc(mailOutbox.id)).limit(50);
+  };
+  app.get('/dev/outbox.json', {
+    config: { public: true },
+    schema: { hide: true },
+    handler: async (request) => (await readOutbox(request)).map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
+  });
+  app.get('/dev/outbox', {
+    config: { public: true },
+    schema: { hide: true },
+    handler: async (request, reply) => {
+      const mails = await readOutbox(request);
+      const items = mails
+        .map((m) => `<article><h2>${escapeHtml(m.subject)}</h2><p>To ${escapeHtml(m.to)} · ${m.createdAt.toISOString()}</p><pre>${escapeHtml(m.text).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')}</pre></article>`)
+        .join('\n');
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Development outbox · Schoolwell</title></head><body><main><h1>Development outbox</h1><p>Mail the server would have sent. Set SMTP_URL to send real mail.</p>${items || '<p>No mail yet.</p>'}</main></body></html>`);
+    },
+  });
+}
