@@ -315,8 +315,7 @@ export const ccdPreset: DirectoryPreset = {
     if (isError(lea)) return lea;
     const name = cleanName(row.SCH_NAME);
     if (!name) return { error: 'SCH_NAME is missing' };
-    const stateColumn = row.ST ? 'ST' : 'STABR';
-    const stateCode = stateOf(row.ST || row.STABR, stateColumn);
+    const stateCode = stateOf(row.ST || row.STABR, row.ST ? 'ST' : row.STABR ? 'STABR' : 'ST or STABR');
     if (isError(stateCode)) return stateCode;
     const status = row.SY_STATUS ? ncesStatus(row.SY_STATUS, 'SY_STATUS') : ncesStatus(row.SY_STATUS_TEXT, 'SY_STATUS_TEXT');
     if (isError(status)) return status;

@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { users } from '../../features/auth/server/auth.tables.js';
+import { memberships } from '../../features/members/server/members.tables.js';
+import { reserveOrgIds } from '../../features/organizations/server/organizations.queries.js';
+import { organizations } from '../../features/organizations/server/organizations.tables.js';
+import type { OrgKind } from '../../shared/organizations.js';
+import type { Role } from '../../shared/permissions.js';
+import type { Db } from '../db/client.js';
+import { hashPassword } from '../security/passwords.js';
+
+export const TEST_PASSWORD = 'correct horse battery';
+let hashed: Promise<string> | null = null;
+let counter = 0;
+
+export interface TestOrg {
+  id: number;
+  path: string;
+  kind: OrgKind;
+  code: string;
+  name: string;
+  stateId: number | null;
+}
+
+/** Inserts one organisation under a parent (or at the top), with a unique code. */
+export async function makeOrg(db: Db, parent: TestOrg | null, kind: OrgKind, fields: { code?: string; name?: string; country?: string } = {}): Promise<TestOrg> {
+  const [id] = await reserveOrgIds(db, 1);
+  const code = fields.code ?? `${kind.toUpperCase()}-${++counter}`;
+  const name = fields.name ?? `${kind[0].toUpperCase()}${kind.slice(1)} ${counter}`;
+  const path = `${parent?.path ?? '/'}${id}/`;
+  const stateId = kind === 'state' ? id : (parent?.stateId ?? null);
+  await db.insert(organizations).values({ id, parentId: parent?.id ?? null, stateId, kind, code, name, path, depth: path.split('/').length - 3, country: fields.country ?? 'US' });
+  return { id, path, kind, code, name, stateId };
+}
+
+/** A user with a password (TEST_PASSWORD) and optionally a role at an organisation. */
+export async function makeUser(db: Db, opts: { email?: string; role?: Role; org?: TestOrg; operator?: boolean; name?: string } = {}) {
+  hashed ??= hashPassword(TEST_PASSWORD);
+  const email = opts.email ?? `user${++counter}@example.test`;
+  const [u] = await db.insert(users).values({ email, name: opts.name ?? email.split('@')[0], passwordHash: await hashed, isOperator: opts.operator ?? false }).returning({ id: users.id });
+  let membershipId: number | null = null;
+  if (opts.role && opts.org) {
+    const [m] = await db.insert(memberships).values({ userId: u.id, orgId: opts.org.id, role: opts.role }).returning({ id: memberships.id });
+    membershipId = m.id;
+  }
+  return { id: u.id, email, membershipId };
+}
+
+/**
+ * A small world for access tests: one network with two states, a district in each with two
+ * schools, a partner, and a person for every role at the interesting places.
+ */
+export async function makeWorld(db: Db) {
+  const network = await makeOrg(db, null, 'network', { name: 'Test Network' });
+  const stateA = await makeOrg(db, network, 'state', { name: 'State A' });
+  const stateB = await makeOrg(db, network, 'state', { name: 'State B', country: 'CA' });
+  const districtA = await makeOrg(db, stateA, 'district', { name: 'District A' });
+  const districtB = await makeOrg(db, stateB, 'district', { name: 'District B', country: 'CA' });
+  const schoolA1 = await makeOrg(db, districtA, 'school', { name: 'School A1' });
+  const schoolA2 = await makeOrg(db, districtA, 'school', { name: 'School A2' });
+  const schoolB1 = await makeOrg(db, districtB, 'school', { name: 'School B1', country: 'CA' });
+  const partner = await makeOrg(db, network, 'partner', { name: 'Partner P' });
+  const people = {
+    operator: await makeUser(db, { operator: true, email: 'operator@example.test' }),
+    networkAdmin: await makeUser(db, { role: 'admin', org: network, email: 'netadmin@example.test' }),
+    districtAdmin: await makeUser(db, { role: 'admin', org: districtA, email: 'distadmin@example.test' }),
+    districtCoordinator: await makeUser(db, { role: 'coordinator', org: districtA, email: 'coord@example.test' }),
+    schoolMember: await makeUser(db, { role: 'member', org: schoolA1, email: 'member@example.test' }),
+    schoolViewer: await makeUser(db, { role: 'viewer', org: schoolA1, email: 'viewer@example.test' }),
+    otherAdmin: await makeUser(db, { role: 'admin', org: districtB, email: 'otheradmin@example.test' }),
+    partnerCoordinator: await makeUser(db, { role: 'coordinator', org: partner, email: 'partner@example.test' }),
+    nobody: await makeUser(db, { email: 'nobody@example.test' }),
+  };
+  return { network, stateA, stateB, districtA, districtB, schoolA1, schoolA2, schoolB1, partner, people };
+}
+
+export async function countRows(db: Db, table: string): Promise<number> {
+  const res = (await db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] };
+  return res.rows[0].n;
+}

@@ -1,0 +1,72 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../app.js';
+import { type Config, testConfig } from '../config.js';
+import type { Database, Db } from '../db/client.js';
+import type { App } from '../http/types.js';
+import { createTestDatabase } from './test-db.js';
+
+export interface TestContext {
+  app: App;
+  db: Db;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** The real app on a real, empty, migrated database. Use in `beforeAll`, close in `afterAll`. */
+export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
+  const database = await createTestDatabase();
+  // Tests sign in many times from one address; the rate-limit test sets its own low limit.
+  const config = testConfig({ loginRateLimitPerMinute: 10_000, ...overrides });
+  const app = await buildApp({ db: database.db, config, serveClient: false });
+  await app.ready();
+  return {
+    app,
+    db: database.db,
+    database,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+type Body = Record<string, unknown> | unknown[] | string | Buffer | undefined;
+
+/** A signed-in (or anonymous) browser: keeps the session cookie and sends the CSRF token. */
+export class Agent {
+  cookie: string | null = null;
+  csrfToken: string | null = null;
+  constructor(private readonly app: App) {}
+
+  async request(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: Body, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const h: Record<string, string> = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.csrfToken && method !== 'GET') h['x-csrf-token'] ??= this.csrfToken;
+    const res = await this.app.inject({ method, url, headers: h, payload: body as never });
+    const session = res.cookies.find((c) => c.name === 'sw_session');
+    if (session) this.cookie = session.value ? `sw_session=${session.value}` : null;
+    if (res.statusCode < 300 && res.headers['content-type']?.toString().includes('json')) {
+      const json = res.json() as { csrfToken?: string };
+      if (json && typeof json === 'object' && 'csrfToken' in json && json.csrfToken) this.csrfToken = json.csrfToken;
+    }
+    return res;
+  }
+  get(url: string) {
+    return this.request('GET', url);
+  }
+  post(url: string, body?: Body, headers?: Record<string, string>) {
+    return this.request('POST', url, body ?? {}, headers);
+  }
+  patch(url: string, body?: Body) {
+    return this.request('PATCH', url, body ?? {});
+  }
+  delete(url: string) {
+    return this.request('DELETE', url);
+  }
+  /** Signs in and fails the test loudly if that does not work. */
+  async login(email: string, password: string): Promise<this> {
+    const res = await this.post('/api/auth/login', { email, password });
+    if (res.statusCode !== 200) throw new Error(`login as ${email} failed: ${res.statusCode} ${res.body}`);
+    return this;
+  }
+}
