@@ -1,11 +1,13 @@
-import { sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { users } from '../../features/auth/server/auth.tables.js';
 import { memberships } from '../../features/members/server/members.tables.js';
 import { reserveOrgIds } from '../../features/organizations/server/organizations.queries.js';
 import { organizations } from '../../features/organizations/server/organizations.tables.js';
 import type { OrgKind } from '../../shared/organizations.js';
 import type { Role } from '../../shared/permissions.js';
-import type { Db } from '../db/client.js';
+import type { Actor } from '../authz/scope.js';
+import { type Db, queryRows } from '../db/client.js';
+import { mailOutbox } from '../mail/mail.tables.js';
 import { hashPassword } from '../security/passwords.js';
 
 export const TEST_PASSWORD = 'correct horse battery';
@@ -76,4 +78,53 @@ export async function makeWorld(db: Db) {
 export async function countRows(db: Db, table: string): Promise<number> {
   const res = (await db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] };
   return res.rows[0].n;
+}
+
+/**
+ * Inserts `count` organisations of one kind under a parent in a single statement (ids, paths and
+ * codes computed in SQL), named `<prefix> 00001`… so that name order is number order.
+ */
+export async function makeOrgsBulk(db: Db, parent: TestOrg, kind: OrgKind, count: number, prefix = 'Bulk'): Promise<void> {
+  await db.execute(sql`
+    with ids as (
+      select nextval(pg_get_serial_sequence('organizations', 'id'))::int as id, g
+      from generate_series(1, ${count}::int) as g
+    )
+    insert into organizations (id, parent_id, state_id, kind, code, name, path, depth, country)
+    select id, ${parent.id}::int, ${parent.stateId}::int, ${kind}, ${`${prefix}-`} || lpad(g::text, 5, '0'),
+           ${`${prefix} `} || lpad(g::text, 5, '0'), ${parent.path} || id || '/', ${parent.path.split('/').length - 2}::int, 'US'
+    from ids`);
+}
+
+/** The actor a session of this user would carry: their grants at active organisations. */
+export async function actorOf(db: Db, userId: number): Promise<Actor> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  const grants = await queryRows<{ membershipId: number; orgId: number; role: Role; path: string }>(
+    db,
+    sql`select m.id as "membershipId", m.org_id as "orgId", m.role, o.path from memberships m join organizations o on o.id = m.org_id
+        where m.user_id = ${userId} and o.status = 'active'`,
+  );
+  return { userId: user.id, email: user.email, isOperator: user.isOperator, grants };
+}
+
+/** The newest mail the dev outbox holds for an address, or undefined. */
+export async function latestMail(db: Db, to: string) {
+  const [mail] = await db.select().from(mailOutbox).where(eq(mailOutbox.to, to)).orderBy(desc(mailOutbox.id)).limit(1);
+  return mail;
+}
+
+/** The token at the end of a `/reset/<token>` or `/invite/<token>` link in a mail. */
+export function tokenFromLink(text: string, kind: 'reset' | 'invite'): string {
+  const m = new RegExp(`https?://\\S+/${kind}/([A-Za-z0-9_-]+)`).exec(text);
+  if (!m) throw new Error(`no /${kind}/ link in mail: ${text}`);
+  return m[1];
+}
+
+/** Audit rows with this exact action, oldest first (straight from the table, not the API). */
+export async function auditRowsOf(db: Db, action: string, where: { actorEmail?: string } = {}) {
+  return queryRows<{ id: number; action: string; actor_email: string | null; org_id: number | null; org_path: string | null; target_id: string | null; details: Record<string, unknown> | null }>(
+    db,
+    sql`select id::int as id, action, actor_email, org_id, org_path, target_id, details from audit_log
+        where action = ${action} ${where.actorEmail ? sql`and actor_email = ${where.actorEmail}` : sql``} order by id`,
+  );
 }

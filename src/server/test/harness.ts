@@ -1,8 +1,10 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import { buildApp } from '../app.js';
 import { type Config, testConfig } from '../config.js';
 import type { Database, Db } from '../db/client.js';
 import type { App } from '../http/types.js';
+import { TEST_PASSWORD } from './factories.js';
 import { createTestDatabase } from './test-db.js';
 
 export interface TestContext {
@@ -38,11 +40,21 @@ export class Agent {
   csrfToken: string | null = null;
   constructor(private readonly app: App) {}
 
-  async request(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: Body, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  /**
+   * Sends one request as this browser. `opts.csrf: false` leaves out the CSRF header (to test the
+   * check); `opts.remoteAddress` pretends the request came from another address.
+   */
+  async request(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    body?: Body,
+    headers: Record<string, string> = {},
+    opts: { csrf?: boolean; remoteAddress?: string } = {},
+  ): Promise<LightMyRequestResponse> {
     const h: Record<string, string> = { ...headers };
     if (this.cookie) h.cookie = this.cookie;
-    if (this.csrfToken && method !== 'GET') h['x-csrf-token'] ??= this.csrfToken;
-    const res = await this.app.inject({ method, url, headers: h, payload: body as never });
+    if (this.csrfToken && method !== 'GET' && opts.csrf !== false) h['x-csrf-token'] ??= this.csrfToken;
+    const res = await this.app.inject({ method, url, headers: h, payload: body as never, remoteAddress: opts.remoteAddress });
     const session = res.cookies.find((c) => c.name === 'sw_session');
     if (session) this.cookie = session.value ? `sw_session=${session.value}` : null;
     if (res.statusCode < 300 && res.headers['content-type']?.toString().includes('json')) {
@@ -51,8 +63,8 @@ export class Agent {
     }
     return res;
   }
-  get(url: string) {
-    return this.request('GET', url);
+  get(url: string, headers?: Record<string, string>) {
+    return this.request('GET', url, undefined, headers);
   }
   post(url: string, body?: Body, headers?: Record<string, string>) {
     return this.request('POST', url, body ?? {}, headers);
@@ -63,10 +75,35 @@ export class Agent {
   delete(url: string) {
     return this.request('DELETE', url);
   }
+  /** A state-changing request without the CSRF header, as a forged cross-site request would be. */
+  withoutCsrf(method: 'POST' | 'PATCH' | 'DELETE', url: string, body?: Body, headers?: Record<string, string>) {
+    return this.request(method, url, method === 'DELETE' ? undefined : (body ?? {}), headers, { csrf: false });
+  }
   /** Signs in and fails the test loudly if that does not work. */
   async login(email: string, password: string): Promise<this> {
     const res = await this.post('/api/auth/login', { email, password });
     if (res.statusCode !== 200) throw new Error(`login as ${email} failed: ${res.statusCode} ${res.body}`);
     return this;
   }
+}
+
+/** Signs in a new agent as `email` (with the factories' password unless given). */
+export function signIn(app: App, email: string, password = TEST_PASSWORD): Promise<Agent> {
+  return new Agent(app).login(email, password);
+}
+
+/**
+ * Expects an error response in the one error shape: status, stable code, a message, and (when
+ * given) the field at fault.
+ */
+export function expectError(res: LightMyRequestResponse, status: number, code: string, field?: string): void {
+  let body: { error?: { code?: string; message?: unknown; field?: string } } = {};
+  try {
+    body = res.json();
+  } catch {
+    // not JSON: the comparison below fails with the raw body as its message
+  }
+  const got = { status: res.statusCode, code: body.error?.code, ...(field !== undefined ? { field: body.error?.field } : {}) };
+  expect(got, res.body).toEqual({ status, code, ...(field !== undefined ? { field } : {}) });
+  expect(typeof body.error?.message === 'string' && body.error.message.length > 0, `message in ${res.body}`).toBe(true);
 }

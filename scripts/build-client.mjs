@@ -1,0 +1,26 @@
+// Builds the browser app into dist/client when any source is newer than the last build.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const built = path.join(root, 'dist/client/index.html');
+
+function newest(p) {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(p).reduce((m, f) => Math.max(m, newest(path.join(p, f))), st.mtimeMs);
+}
+
+/** Returns true when a build ran; exits the process when the build fails. */
+export function ensureClientBuilt() {
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(root, p));
+  if (existsSync(built) && !sources.some((s) => newest(s) > statSync(built).mtimeMs)) return false;
+  console.log('Building the web app…');
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  return true;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) ensureClientBuilt();

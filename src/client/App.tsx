@@ -1,0 +1,80 @@
+import { Center, createTheme, Loader, MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { AccountPage } from '../features/auth/ui/AccountPage.js';
+import { ForgotPasswordPage, ResetPasswordPage } from '../features/auth/ui/PasswordResetPages.js';
+import { LoginPage } from '../features/auth/ui/LoginPage.js';
+import { AuditPage } from '../features/audit/ui/AuditPage.js';
+import { InvitationPage } from '../features/members/ui/InvitationPage.js';
+import { ImportPage } from '../features/organizations/ui/ImportPage.js';
+import { OrgBrowserPage } from '../features/organizations/ui/OrgBrowserPage.js';
+import { OrgPage } from '../features/organizations/ui/OrgPage.js';
+import { ApiError } from './api.js';
+import { useMeQuery } from './auth.js';
+import { Layout, PublicLayout } from './components/Layout.js';
+import { NotFoundPage } from './components/NotFoundPage.js';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A 4xx will not fix itself; retry only what might be a passing network fault.
+      retry: (count, err) => count < 2 && !(err instanceof ApiError && err.status >= 400 && err.status < 500),
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+// Teal 9 on white and dark text on light fills keep every pairing above WCAG AA contrast.
+const theme = createTheme({ primaryColor: 'teal', primaryShade: 9, fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { data: me, isLoading } = useMeQuery();
+  const location = useLocation();
+  const { t } = useTranslation();
+  if (isLoading) {
+    return (
+      <Center h="50vh">
+        <Loader aria-label={t('common.loading')} />
+      </Center>
+    );
+  }
+  if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return children;
+}
+
+export function App() {
+  return (
+    <MantineProvider theme={theme}>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <Routes>
+            <Route element={<PublicLayout />}>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/forgot" element={<ForgotPasswordPage />} />
+              <Route path="/reset/:token" element={<ResetPasswordPage />} />
+              <Route path="/invite/:token" element={<InvitationPage />} />
+            </Route>
+            <Route
+              element={
+                <RequireAuth>
+                  <Layout />
+                </RequireAuth>
+              }
+            >
+              <Route index element={<Navigate to="/orgs" replace />} />
+              <Route path="/orgs" element={<OrgBrowserPage />} />
+              <Route path="/orgs/:id" element={<OrgPage />} />
+              <Route path="/orgs/:id/:tab" element={<OrgPage />} />
+              <Route path="/import" element={<ImportPage />} />
+              <Route path="/audit" element={<AuditPage />} />
+              <Route path="/account" element={<AccountPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+          </Routes>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

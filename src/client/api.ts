@@ -1,0 +1,46 @@
+import type { ErrorBody, ErrorCode } from '../shared/errors.js';
+
+/** An error answered by the API, with its stable code and the field at fault. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'network',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+/** The session's CSRF token, sent with every state-changing request. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Calls the JSON API; throws ApiError for any non-2xx answer. */
+export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, init?: { rawBody?: Blob; contentType?: string }): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let payload: BodyInit | undefined;
+  if (init?.rawBody) {
+    payload = init.rawBody;
+    headers['content-type'] = init.contentType ?? 'application/octet-stream';
+  } else if (body !== undefined || method !== 'GET') {
+    payload = JSON.stringify(body ?? {});
+    headers['content-type'] = 'application/json';
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'The server could not be reached.');
+  }
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const err = (json as ErrorBody | undefined)?.error;
+    throw new ApiError(res.status, err?.code ?? 'internal', err?.message ?? res.statusText, err?.field);
+  }
+  return json as T;
+}

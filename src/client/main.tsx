@@ -1,0 +1,12 @@
+import '@mantine/core/styles.css';
+import './styles.css';
+import './i18n.js';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
