@@ -52,7 +52,7 @@ export async function startE2E(): Promise<E2E> {
 }
 
 export async function newPage(e2e: E2E, opts: { locale?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await e2e.browser.newContext({ baseURL: e2e.baseUrl, locale: opts.locale ?? 'en-US', viewport: { width: 1280, height: 900 } });
+  const context = await e2e.browser.newContext({ baseURL: e2e.baseUrl, locale: opts.locale ?? 'en-US', viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
   const page = await context.newPage();
   return { context, page };
 }

@@ -46,7 +46,7 @@ export function Layout() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.menu')} />
-            <Anchor component={RouterLink} to="/orgs" fw={700} size="lg" c="teal.9" underline="never">
+            <Anchor component={RouterLink} to="/orgs" fw={700} size="lg" c="brand.9" underline="never">
               Schoolwell
             </Anchor>
             <nav aria-label={t('nav.main')}>
@@ -91,7 +91,7 @@ export function PublicLayout() {
   return (
     <div className="public-page">
       <header className="public-header">
-        <Text fw={700} size="lg" c="teal.9">
+        <Text fw={700} size="lg" c="brand.9">
           Schoolwell
         </Text>
         <LanguagePicker />

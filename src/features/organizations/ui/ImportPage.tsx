@@ -43,7 +43,7 @@ export function ImportPage() {
             <Stack>
               {targets.length === 0 && !networks.isLoading && !states.isLoading && <Alert color="blue">{t('import.noTargets')}</Alert>}
               <NativeSelect label={t('import.under')} value={chosen} onChange={(e) => setUnderId(e.currentTarget.value)} data={targets.map((o) => ({ value: String(o.id), label: `${o.name} (${o.code})` }))} />
-              <FileInput label={t('import.file')} description={t('import.fileHelp')} accept=".csv,text/csv" value={file} onChange={setFile} clearable required error={fieldError(start.error, 'file')} />
+              <FileInput label={t('import.file')} description={t('import.fileHelp')} accept=".csv,text/csv" value={file} onChange={setFile} clearable clearButtonProps={{ 'aria-label': t('import.clearFile') }} required error={fieldError(start.error, 'file')} />
               <NativeSelect
                 label={t('import.preset')}
                 value={preset}

@@ -123,7 +123,7 @@ function ArchiveSection({ org }: { org: OrgDetail }) {
         {archived ? t('orgs.settings.restoreHelp') : t('orgs.settings.archiveHelp')}
       </Text>
       <ErrorAlert error={archive.error} />
-      <Button color={archived ? 'teal' : 'red'} variant={archived ? 'filled' : 'outline'} onClick={archived ? () => archive.mutate(false) : open} loading={archive.isPending}>
+      <Button color={archived ? 'brand' : 'red'} variant={archived ? 'filled' : 'outline'} onClick={archived ? () => archive.mutate(false) : open} loading={archive.isPending}>
         {archived ? t('orgs.settings.restoreSubmit') : t('orgs.settings.archiveSubmit')}
       </Button>
       <Modal opened={confirming} onClose={close} title={t('orgs.settings.archiveConfirmTitle', { name: org.name })}>
