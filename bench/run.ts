@@ -1,0 +1,98 @@
+// `npm run bench`: the product's performance figures on this machine, for docs/benchmarks.md.
+// Runs on PGlite, or on PostgreSQL when TEST_DATABASE_URL is set (scripts/bench.mjs does both).
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { buildApp } from '../src/server/app.js';
+import { testConfig } from '../src/server/config.js';
+import { queryRows } from '../src/server/db/client.js';
+import { importDirectory } from '../src/features/organizations/server/directory/directory.service.js';
+import { reserveOrgIds } from '../src/features/organizations/server/organizations.queries.js';
+import { organizations } from '../src/features/organizations/server/organizations.tables.js';
+import type { Actor } from '../src/server/authz/scope.js';
+import { createTestDatabase } from '../src/server/test/test-db.js';
+import { makeOrg, makeUser, TEST_PASSWORD } from '../src/server/test/factories.js';
+import { load, machine, summary } from './lib.js';
+
+const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const cdeFile = fileURLToPath(new URL('../../shared/extdata/school_directory/ca_pubschls.csv', import.meta.url));
+const operator: Actor = { userId: 0, email: 'bench', isOperator: true, grants: [] };
+
+async function benchImport() {
+  const database = await createTestDatabase();
+  const network = await makeOrg(database.db, null, 'network', { code: 'BENCH' });
+  let t = performance.now();
+  const first = await importDirectory(database.db, operator, { input: cdeFile, underCode: network.code, dryRun: false });
+  const firstMs = performance.now() - t;
+  t = performance.now();
+  const again = await importDirectory(database.db, operator, { input: cdeFile, underCode: network.code, dryRun: false });
+  const againMs = performance.now() - t;
+  console.log(`import CDE (17,813 rows): first ${(firstMs / 1000).toFixed(2)} s (${first.created} created, ${first.archived} archived), again ${(againMs / 1000).toFixed(2)} s (${again.unchanged} unchanged) — goal ≤ 10 s`);
+  await database.close();
+}
+
+/** A state with 10,000 schools in 50 districts, browsed and searched over HTTP. */
+async function benchTreeAndLogin() {
+  const database = await createTestDatabase();
+  const db = database.db;
+  const network = await makeOrg(db, null, 'network');
+  const state = await makeOrg(db, network, 'state');
+  const districtIds = await reserveOrgIds(db, 50);
+  await db.insert(organizations).values(
+    districtIds.map((id, d) => ({ id, parentId: state.id, stateId: state.id, kind: 'district', code: `D${d}`, name: `District ${d}`, path: `${state.path}${id}/`, depth: 2 })),
+  );
+  const schoolIds = await reserveOrgIds(db, 10_000);
+  const levels = ['Elementary', 'Middle', 'High', 'Academy'];
+  const rows = schoolIds.map((id, i) => {
+    const d = districtIds[i % 50];
+    return { id, parentId: d, stateId: state.id, kind: 'school', code: `S${100000 + i}`, name: `${levels[i % 4]} School ${i}`, path: `${state.path}${d}/${id}/`, depth: 3, enrolment: 200 + (i % 900) };
+  });
+  for (let i = 0; i < rows.length; i += 2000) await db.insert(organizations).values(rows.slice(i, i + 2000));
+  await queryRows(db, sql`analyze organizations`);
+  const admin = await makeUser(db, { role: 'admin', org: network, email: 'bench-admin@example.test' });
+  const districtAdmin = await makeUser(db, { role: 'admin', org: { ...state, id: districtIds[7], path: `${state.path}${districtIds[7]}/` }, email: 'bench-district@example.test' });
+  const logins = await Promise.all(Array.from({ length: 40 }, (_, i) => makeUser(db, { email: `bench-login-${i}@example.test` })));
+
+  const app = await buildApp({ db, config: testConfig({ loginRateLimitPerMinute: 1_000_000 }), serveClient: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const signIn = async (email: string) => {
+    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: TEST_PASSWORD }) });
+    if (res.status !== 200) throw new Error(`login ${res.status}`);
+    return res.headers.get('set-cookie')!.split(';')[0];
+  };
+  const get = async (cookie: string, url: string) => {
+    const res = await fetch(base + url, { headers: { cookie } });
+    if (res.status !== 200) throw new Error(`${url} ${res.status}`);
+    await res.arrayBuffer();
+  };
+
+  const adminCookie = await signIn(admin.email);
+  const districtCookie = await signIn(districtAdmin.email);
+  const cases: [string, string, string][] = [
+    ['state children (50 districts)', adminCookie, `/api/orgs?parentId=${state.id}`],
+    ['district children (200 schools, page of 50)', adminCookie, `/api/orgs?parentId=${districtIds[3]}&offset=100&limit=50`],
+    ['search name in 10,000 schools ("middle school 77")', adminCookie, `/api/orgs?q=${encodeURIComponent('middle school 77')}`],
+    ['search code prefix ("S1042")', adminCookie, '/api/orgs?q=S1042'],
+    ['search across state, page 20 ("school")', adminCookie, '/api/orgs?q=school&offset=950&limit=50'],
+    ['search as district admin ("school")', districtCookie, '/api/orgs?q=school'],
+    ['one school with breadcrumb', adminCookie, `/api/orgs/${schoolIds[4321]}`],
+  ];
+  for (const [label, cookie, url] of cases) {
+    await get(cookie, url);
+    const { times } = await load(200, 4, () => get(cookie, url));
+    console.log(`tree: ${label}: ${summary(times)}`);
+  }
+
+  // Sign-in is dominated by argon2id (19 MiB, 2 passes) by design.
+  const { times, wallMs } = await load(200, 8, async (i) => {
+    await signIn(logins[i % logins.length].email);
+  });
+  console.log(`login: ${(times.length / (wallMs / 1000)).toFixed(1)} sign-ins/s with 8 concurrent clients, ${summary(times)}`);
+  await app.close();
+  await database.close();
+}
+
+console.log(`Schoolwell bench on ${engine} — ${machine()}`);
+await benchImport();
+await benchTreeAndLogin();
