@@ -1,4 +1,4 @@
-import { Anchor, AppShell, Burger, Button, Group, NativeSelect, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, AppShell, Burger, Button, Group, NativeSelect, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Outlet, useNavigate } from 'react-router';
@@ -55,7 +55,7 @@ export function Layout() {
               </Group>
             </nav>
           </Group>
-          <Group wrap="nowrap" gap="sm">
+          <Group wrap="nowrap" gap="sm" visibleFrom="sm">
             <LanguagePicker />
             {me && (
               <Text size="sm" visibleFrom="md" c="dark.6">
@@ -63,26 +63,42 @@ export function Layout() {
                 {me.user.name || me.user.email}
               </Text>
             )}
-            <Button
-              variant="default"
-              size="xs"
-              onClick={async () => {
-                await signOut();
-                navigate('/login');
-              }}
-            >
-              {t('nav.signOut')}
-            </Button>
+            <SignOutButton onDone={() => navigate('/login')} signOut={signOut} />
           </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="md" hiddenFrom="sm">
-        <nav aria-label={t('nav.mobile')}>{nav}</nav>
+        {/* Rendered only while open, so the page never carries two copies of these controls. */}
+        {opened && (
+        <Stack>
+          <nav aria-label={t('nav.mobile')}>
+            <Stack gap="md">{nav}</Stack>
+          </nav>
+          <LanguagePicker />
+          <SignOutButton onDone={() => navigate('/login')} signOut={signOut} />
+        </Stack>
+        )}
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+function SignOutButton({ signOut, onDone }: { signOut: () => Promise<void>; onDone: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Button
+      variant="default"
+      size="xs"
+      onClick={async () => {
+        await signOut();
+        onDone();
+      }}
+    >
+      {t('nav.signOut')}
+    </Button>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Code, Group, Pagination, Table, Text, TextInput } from '@mantine/core';
+import { Code, Group, NativeSelect, Pagination, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,16 @@ import { PageTitle } from '../../../client/components/PageTitle.js';
 import type { AuditPage as AuditData } from '../audit.contract.js';
 
 const PAGE_SIZE = 50;
+const groups = ['auth', 'org', 'member', 'partner'] as const;
+const actions = ['auth.login', 'auth.login_failed', 'auth.password_changed', 'auth.reset_requested', 'auth.password_reset', 'org.created', 'org.updated', 'org.moved', 'org.archived', 'org.restored', 'org.imported', 'partner.linked', 'partner.unlinked', 'member.invited', 'member.invitation_revoked', 'member.invitation_accepted', 'member.role_changed', 'member.removed'];
+
+/** Whole groups filter by prefix ("org."), single actions by their full name. */
+function actionOptions(t: (k: string) => string) {
+  return [
+    { value: '', label: t('audit.allActions') },
+    ...groups.map((g) => ({ group: t(`audit.groups.${g}`), items: [{ value: `${g}.`, label: t(`audit.groups.${g}`) }, ...actions.filter((a) => a.startsWith(`${g}.`)).map((a) => ({ value: a, label: t(`audit.actions.${a}`) }))] })),
+  ];
+}
 
 /** The audit log for admins, filtered by action, person and dates; filters live in the URL. */
 export function AuditPage() {
@@ -32,7 +42,7 @@ export function AuditPage() {
     <>
       <PageTitle>{t('audit.title')}</PageTitle>
       <Group align="flex-end" mb="md">
-        <TextInput label={t('audit.action')} placeholder="org." value={filters.action} onChange={(e) => set('action', e.currentTarget.value)} />
+        <NativeSelect label={t('audit.action')} value={filters.action} onChange={(e) => set('action', e.currentTarget.value)} data={actionOptions(t)} />
         <TextInput label={t('audit.actor')} type="email" value={filters.actor} onChange={(e) => set('actor', e.currentTarget.value)} />
         <TextInput label={t('audit.from')} type="date" value={filters.from} onChange={(e) => set('from', e.currentTarget.value)} />
         <TextInput label={t('audit.to')} type="date" value={filters.to} onChange={(e) => set('to', e.currentTarget.value)} />

@@ -42,7 +42,7 @@ export function OrgPage() {
         <nav aria-label={t('orgs.breadcrumb')}>
           <Breadcrumbs mb="xs">
             {org.ancestors.map((a) => (
-              <Anchor key={a.id} component={Link} to={`/orgs/${a.id}`} size="sm">
+              <Anchor key={a.id} component={Link} to={`/orgs/${a.id}`} size="sm" className="crumb">
                 {a.name}
               </Anchor>
             ))}
