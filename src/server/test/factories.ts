@@ -75,6 +75,7 @@ export async function makeWorld(db: Db) {
   return { network, stateA, stateB, districtA, districtB, schoolA1, schoolA2, schoolB1, partner, people };
 }
 
+/** Rows in a table; `table` may carry a condition, e.g. `"invitations where email = 'a@b.c'"`. */
 export async function countRows(db: Db, table: string): Promise<number> {
   const res = (await db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] };
   return res.rows[0].n;

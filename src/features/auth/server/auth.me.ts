@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../server/db/client.js';
 import { notFound } from '../../../server/http/errors.js';
 import type { OrgKind } from '../../../shared/organizations.js';
@@ -17,7 +17,8 @@ export async function getMe(db: Db, userId: number, csrfToken: string): Promise<
     .select({ id: memberships.id, orgId: organizations.id, orgName: organizations.name, orgKind: organizations.kind, orgCountry: organizations.country, role: memberships.role })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(eq(memberships.userId, userId))
+    // Roles held at archived organisations no longer apply (as in findSessionActor), so they are not offered.
+    .where(and(eq(memberships.userId, userId), eq(organizations.status, 'active')))
     .orderBy(asc(organizations.depth), asc(organizations.name));
   return {
     user: { id: user.id, email: user.email, name: user.name, locale: user.locale as Locale, isOperator: user.isOperator },

@@ -137,6 +137,12 @@ describe('login throttling per account', () => {
     expect((await agent.post('/api/auth/login', { email: u.email, password: TEST_PASSWORD })).statusCode).toBe(200);
     expect((await userRow(u.email)).failedLogins).toBe(0);
   });
+
+  // Design question: failures are counted per account, so an address with no account never
+  // reaches the 429 that a real account gets after five failures; six attempts tell the two
+  // apart, which the "unknown email answers like wrong password" rules out. Counting
+  // failures per address (stored for unknown addresses too) would close it.
+  it.todo('throttles an unknown email after five failures exactly like an existing account (429 + Retry-After)');
 });
 
 describe('CSRF protection', () => {

@@ -95,7 +95,7 @@ describe('GET /api/orgs (browse, search, page)', () => {
     expect(names(mine)).toEqual(['School A1']);
     expect((await as.schoolMember.get('/api/orgs?kind=school')).json().total).toBe(1);
     // Below a parent: its subtree, without the parent itself.
-    expect(names(await as.networkAdmin.get(`/api/orgs?parentId=${w.stateB.id}&q=a`))).toEqual(['District B', 'Maple Secondary']);
+    expect(names(await as.networkAdmin.get(`/api/orgs?parentId=${w.stateB.id}&q=b`))).toEqual(['District B', 'School B1']);
   });
 
   it('treats LIKE wildcards in a search as plain characters', async () => {
@@ -314,12 +314,15 @@ describe('POST /api/orgs/:id/move', () => {
     const audit = (await auditRowsOf(ctx.db, 'org.moved')).filter((a) => a.target_id === String(mover.id));
     expect(audit).toHaveLength(1);
     expect(audit[0].details).toEqual({ fromParentId: w.stateA.id, toParentId: w.stateB.id });
-    // State B's district admin now sees the moved schools; State A's district admin never did.
-    expect((await as.otherAdmin.get(`/api/orgs/${moverSchools[0].id}`)).statusCode).toBe(404);
+    // Access follows the tree: State B's admin now sees the moved schools, State A's no longer does.
+    const stateBAdmin = await signIn(ctx.app, (await makeUser(ctx.db, { role: 'admin', org: w.stateB })).email);
+    const stateAAdmin = await signIn(ctx.app, (await makeUser(ctx.db, { role: 'admin', org: w.stateA })).email);
+    expect((await stateBAdmin.get(`/api/orgs/${moverSchools[0].id}`)).statusCode).toBe(200);
+    expectError(await stateAAdmin.get(`/api/orgs/${moverSchools[0].id}`), 404, 'not_found');
     expect((await as.networkAdmin.get(`/api/orgs?parentId=${w.stateB.id}`)).json().items.map((i: { id: number }) => i.id)).toContain(mover.id);
   });
 
-  it('lets a district admin move a school between two districts they administer', async () => {
+  it('lets a state admin move a school between two districts of the state', async () => {
     const other = await makeOrg(ctx.db, w.stateA, 'district', { code: 'TWIN' });
     const admin = await makeUser(ctx.db, { role: 'admin', org: w.stateA });
     const school = await makeOrg(ctx.db, w.districtA, 'school', { code: 'HOP-1' });
@@ -400,7 +403,10 @@ describe('archive and restore', () => {
     expect((await auditRowsOf(ctx.db, 'org.restored')).filter((a) => a.target_id === String(closing.id))).toHaveLength(1);
   });
 
-  it.todo('restoring a district leaves a school archived on its own before the district was (design question: restore currently revives the whole subtree)');
+  // Design question: restore revives every archived organisation below, including a school that
+  // was closed on its own long before its district was archived. Telling the two apart needs a
+  // rule (e.g. restore only what the same archive action archived).
+  it.todo('restoring a district leaves a school that was archived on its own, before the district, archived');
 });
 
 describe('partner links', () => {
@@ -410,8 +416,9 @@ describe('partner links', () => {
     expectError(await anon.delete(`/api/orgs/${w.schoolA1.id}/partners/${w.partner.id}`), 401, 'unauthenticated');
   });
 
-  it('answers 404 outside the scope and 403 for a role that may not link', async () => {
+  it('answers 404 outside the scope, 403 for a role that may not link, 400 for a bad id', async () => {
     expectError(await as.otherAdmin.get(`/api/orgs/${w.schoolA1.id}/partners`), 404, 'not_found');
+    expectError(await as.otherAdmin.get('/api/orgs/abc/partners'), 400, 'validation_failed', 'id');
     expectError(await as.otherAdmin.post(`/api/orgs/${w.schoolA1.id}/partners`, { partnerId: w.partner.id }), 404, 'not_found');
     expectError(await as.schoolViewer.post(`/api/orgs/${w.schoolA1.id}/partners`, { partnerId: w.partner.id }), 403, 'forbidden');
     expectError(await as.schoolMember.post(`/api/orgs/${w.schoolA1.id}/partners`, { partnerId: w.partner.id }), 403, 'forbidden');

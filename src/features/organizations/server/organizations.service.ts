@@ -235,11 +235,14 @@ export async function listPartnerLinks(db: Db, actor: Actor, id: number): Promis
   const org = await findOrg(db, id);
   assertCan(actor, 'org.read', org);
   const isPartner = org!.kind === 'partner';
+  // A school's partners come from the network-wide partner directory; a partner's schools only
+  // from the caller's own scope.
+  const scope = isPartner ? inScope(actor, organizations.path) : partnerDirectoryScope(actor);
   const linked = await db
     .select(summaryColumns)
     .from(partnerLinks)
     .innerJoin(organizations, eq(organizations.id, isPartner ? partnerLinks.orgId : partnerLinks.partnerId))
-    .where(and(eq(isPartner ? partnerLinks.partnerId : partnerLinks.orgId, id), inScope(actor, organizations.path)))
+    .where(and(eq(isPartner ? partnerLinks.partnerId : partnerLinks.orgId, id), scope))
     .orderBy(organizations.name);
   return { items: linked.map(presentOrgSummary), total: linked.length };
 }

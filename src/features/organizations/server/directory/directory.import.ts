@@ -41,10 +41,19 @@ export async function resolveImportTarget(db: Db, actor: Actor, underCode?: stri
     if (tops.length !== 1) throw badRequest('Name the organisation to import under with --under CODE (a network or a state).', 'under');
     target = tops[0];
   }
+  return assertImportTarget(actor, target, 'under');
+}
+
+/**
+ * Checks that the caller may import under this organisation (loaded from the database) and that
+ * it can receive a directory: an active network or state. `field` names the input that chose it.
+ * @throws AppError not_found | forbidden | validation_failed
+ */
+export function assertImportTarget(actor: Actor, target: OrgRow | undefined, field: string): OrgRow {
   assertCan(actor, 'org.import', target);
-  if (target.kind !== 'network' && target.kind !== 'state') throw badRequest('Import under a network or a state.', 'under');
-  if (target.status !== 'active') throw badRequest('The organisation to import under is archived.', 'under');
-  return target;
+  if (target!.kind !== 'network' && target!.kind !== 'state') throw badRequest('Import under a network or a state.', field);
+  if (target!.status !== 'active') throw badRequest('The organisation to import under is archived.', field);
+  return target!;
 }
 
 function sameFacts(row: Existing, rec: DirectoryRecord, parentId: number | null): boolean {
@@ -59,7 +68,8 @@ function sameFacts(row: Existing, rec: DirectoryRecord, parentId: number | null)
 
 interface Plan {
   inserts: (typeof organizations.$inferInsert)[];
-  updates: { id: number; set: Partial<typeof organizations.$inferInsert>; moveFrom?: string }[];
+  /** `move`: the parent changes, so the row's subtree takes the new parent's path. */
+  updates: { id: number; set: Partial<typeof organizations.$inferInsert>; move?: true }[];
 }
 
 /**
@@ -165,13 +175,12 @@ export async function applyDirectory(
           const set: Plan['updates'][number]['set'] = { name: rec.name, gradeSpan: rec.gradeSpan, status: rec.status };
           if (rec.enrolment !== null) set.enrolment = rec.enrolment;
           if (rec.status !== found.status) set.archivedAt = rec.status === 'archived' ? new Date() : null;
-          let moveFrom: string | undefined;
-          if (found.parentId !== parent.id) {
-            moveFrom = found.path;
+          const move = found.parentId !== parent.id ? (true as const) : undefined;
+          if (move) {
             set.parentId = parent.id;
             found.path = `${parent.path}${found.id}/`;
           }
-          plan.updates.push({ id: found.id, set, moveFrom });
+          plan.updates.push({ id: found.id, set, move });
           Object.assign(found, { name: rec.name, parentId: parent.id });
           count(rec, 'updated');
           continue;
@@ -198,10 +207,17 @@ export async function applyDirectory(
     }
     for (const u of plan.updates) {
       await tx.update(organizations).set({ ...u.set, updatedAt: sql`now()` }).where(eq(organizations.id, u.id));
-      if (u.moveFrom) {
-        const [moved] = await tx.select({ path: organizations.path, parentPath: sql<string>`(select p.path from organizations p where p.id = ${organizations.parentId})` }).from(organizations).where(eq(organizations.id, u.id));
-        const newPath = `${moved.parentPath}${u.id}/`;
-        await tx.update(organizations).set({ path: sql`${newPath} || substr(${organizations.path}, ${u.moveFrom.length + 1})` }).where(inSubtree(u.moveFrom));
+      if (u.move) {
+        // Paths are read back from the database (not the plan): an earlier update in this run may
+        // already have moved an ancestor. Two plain reads, as a correlated subquery here would
+        // bind drizzle's unqualified columns to the inner alias.
+        const [moved] = await tx.select({ path: organizations.path, depth: organizations.depth }).from(organizations).where(eq(organizations.id, u.id));
+        const [parent] = await tx.select({ path: organizations.path, depth: organizations.depth }).from(organizations).where(eq(organizations.id, u.set.parentId!));
+        const newPath = `${parent.path}${u.id}/`;
+        await tx
+          .update(organizations)
+          .set({ path: sql`${newPath} || substr(${organizations.path}, ${moved.path.length + 1})`, depth: sql`${organizations.depth} + ${parent.depth + 1 - moved.depth}::int` })
+          .where(inSubtree(moved.path));
       }
       done++;
       if (done % CHUNK === 0) opts.onProgress?.(done, total);

@@ -17,6 +17,8 @@ export async function importRoutes(app: App, { db }: Deps): Promise<void> {
       tags: ['organizations'],
       summary: 'Import a school directory CSV (body) under a network or state; returns a job to poll',
       querystring: importQuery,
+      // Documented as the CSV upload it is; without this the document claims a JSON body.
+      consumes: ['text/csv', 'application/octet-stream'],
       body: z.instanceof(Buffer),
       response: { 202: z.object({ id: z.string() }), ...authErrors, 413: errorBodySchema },
     },

@@ -5,7 +5,7 @@ import type { Db } from '../../../../server/db/client.js';
 import { AppError, notFound } from '../../../../server/http/errors.js';
 import { findOrg } from '../organizations.queries.js';
 import { importJobs } from '../organizations.tables.js';
-import { applyDirectory, type ImportSummary, resolveImportTarget } from './directory.import.js';
+import { applyDirectory, assertImportTarget, type ImportSummary, resolveImportTarget } from './directory.import.js';
 import { DirectoryFormatError, parseDirectory, type PresetId } from './directory.parse.js';
 
 /** Progress of imports running in this process, by job id. */
@@ -45,9 +45,8 @@ export async function importDirectory(db: Db, actor: Actor, req: ImportRequest &
  * a 400, with nothing written), then writes in the background while the job row reports progress.
  */
 export async function startImportJob(db: Db, actor: Actor, req: ImportRequest & { underId: number }): Promise<{ id: string; done: Promise<void> }> {
-  const target = await findOrg(db, req.underId);
-  assertCan(actor, 'org.import', target);
-  const resolved = await resolveImportTarget(db, actor, target!.code);
+  // The organisation is the one the id names; codes are unique only within a state.
+  const resolved = assertImportTarget(actor, await findOrg(db, req.underId), 'underId');
   const parsed = await parseOrRefuse(req);
   const id = randomUUID();
   await db.insert(importJobs).values({ id, orgId: resolved.id, userId: actor.userId, fileName: req.fileName ?? null, preset: parsed.preset, dryRun: req.dryRun, rowsRead: parsed.rowCount, rowsTotal: parsed.records.length });
