@@ -42,6 +42,12 @@ CREATE TABLE "partner_links" (
 	CONSTRAINT "partner_links_partner_id_org_id_pk" PRIMARY KEY("partner_id","org_id")
 );
 --> statement-breakpoint
+CREATE TABLE "login_throttle" (
+	"email" text PRIMARY KEY NOT NULL,
+	"failures" integer DEFAULT 0 NOT NULL,
+	"last_failed_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "password_resets" (
 	"token_hash" text PRIMARY KEY NOT NULL,
 	"user_id" integer NOT NULL,
@@ -65,8 +71,6 @@ CREATE TABLE "users" (
 	"password_hash" text,
 	"locale" text DEFAULT 'en' NOT NULL,
 	"is_operator" boolean DEFAULT false NOT NULL,
-	"failed_logins" integer DEFAULT 0 NOT NULL,
-	"last_failed_login_at" timestamp with time zone,
 	"password_changed_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"disabled_at" timestamp with time zone
@@ -127,6 +131,7 @@ ALTER TABLE "memberships" ADD CONSTRAINT "memberships_user_id_users_id_fk" FOREI
 ALTER TABLE "memberships" ADD CONSTRAINT "memberships_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "organizations_path_key" ON "organizations" USING btree ("path" text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "organizations_parent_name_idx" ON "organizations" USING btree ("parent_id","name","id");--> statement-breakpoint
+CREATE INDEX "organizations_active_children_idx" ON "organizations" USING btree ("parent_id") WHERE "organizations"."status" = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "organizations_state_code_key" ON "organizations" USING btree (coalesce("state_id", 0),"code") WHERE "organizations"."kind" <> 'state';--> statement-breakpoint
 CREATE UNIQUE INDEX "organizations_top_code_key" ON "organizations" USING btree ("code") WHERE "organizations"."kind" in ('network', 'state');--> statement-breakpoint
 CREATE INDEX "organizations_state_idx" ON "organizations" USING btree ("state_id");--> statement-breakpoint

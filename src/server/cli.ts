@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
@@ -109,6 +109,7 @@ async function importOrgs(argv: string[]): Promise<number> {
   }
   if (values.preset && !(presetIds as readonly string[]).includes(values.preset)) return fail(`--preset must be one of ${presetIds.join(', ')}.`);
   const file = positionals[0];
+  if (!existsSync(file)) return fail(`file not found: ${file}`);
   const summary = await withDatabase((db) =>
     importDirectory(db, cliActor, {
       input: file,

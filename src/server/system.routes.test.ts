@@ -178,6 +178,8 @@ describe('development outbox', () => {
     expectError(remote, 403, 'forbidden');
     expectError(await admin.request('GET', '/dev/outbox', undefined, {}, { remoteAddress: '203.0.113.9' }), 403, 'forbidden');
     expect((await operator.request('GET', '/dev/outbox', undefined, {}, { remoteAddress: '203.0.113.9' })).statusCode).toBe(200);
+    // A request relayed by a proxy on this machine comes from elsewhere.
+    expectError(await new Agent(ctx.app).request('GET', '/dev/outbox.json', undefined, { 'x-forwarded-for': '198.51.100.4' }), 403, 'forbidden');
   });
 
   it('escapes mail content in the HTML page', async () => {

@@ -29,8 +29,10 @@ export async function systemRoutes(app: App, { db, config }: Deps): Promise<void
 
   if (!config.devOutbox) return;
   // Mail kept when no SMTP server is set: readable from this machine, or by an operator elsewhere.
-  const readOutbox = async (request: { ip: string; actor: { isOperator: boolean } | null }) => {
-    if (!loopback.has(request.ip) && !request.actor?.isOperator) throw new AppError('forbidden', 'The outbox is readable only from this machine or by an operator.');
+  const readOutbox = async (request: { ip: string; headers: Record<string, unknown>; actor: { isOperator: boolean } | null }) => {
+    // A request relayed by a proxy on this machine is not "from this machine".
+    const local = loopback.has(request.ip) && !request.headers['x-forwarded-for'];
+    if (!local && !request.actor?.isOperator) throw new AppError('forbidden', 'The outbox is readable only from this machine or by an operator.');
     return db.select().from(mailOutbox).orderBy(desc(mailOutbox.id)).limit(50);
   };
   app.get('/dev/outbox.json', {

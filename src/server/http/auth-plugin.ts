@@ -20,18 +20,25 @@ declare module 'fastify' {
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** host[:port] with the scheme's default port dropped, so "example.org:443" equals "example.org". */
+function normalHost(host: string, protocol: string): string {
+  const lower = host.toLowerCase();
+  return lower.replace(protocol === 'https' ? /:443$/ : /:80$/, '');
+}
+
 /** Requests that change state must come from our own origin when the browser says where from. */
 function assertSameOrigin(request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (!origin) return;
-  const host = request.headers['x-forwarded-host'] ?? request.headers.host;
-  let originHost: string;
+  let url: URL;
   try {
-    originHost = new URL(origin).host;
+    url = new URL(origin);
   } catch {
     throw new AppError('csrf_failed', 'The request came from an unknown origin.');
   }
-  if (originHost !== host) throw new AppError('csrf_failed', 'The request came from another site.');
+  // request.host honours X-Forwarded-Host only when TRUST_PROXY is set.
+  const scheme = url.protocol.replace(':', '');
+  if (normalHost(url.host, scheme) !== normalHost(request.host, scheme)) throw new AppError('csrf_failed', 'The request came from another site.');
 }
 
 /**

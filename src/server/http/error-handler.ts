@@ -4,6 +4,22 @@ import type { ErrorBody, ErrorCode } from '../../shared/errors.js';
 import { sqlState } from '../db/client.js';
 import { AppError } from './errors.js';
 
+/** Unique constraints whose violation is the fault of one request field. */
+const uniqueFields: Record<string, string> = {
+  organizations_state_code_key: 'code',
+  organizations_top_code_key: 'code',
+  users_email_key: 'email',
+};
+
+function constraintOf(err: unknown): string | undefined {
+  let e = err as { constraint?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; e && i < 3; i++) {
+    if (typeof e.constraint === 'string') return e.constraint;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
 function body(code: ErrorCode, message: string, field?: string): ErrorBody {
   return { error: field ? { code, message, field } : { code, message } };
 }
@@ -31,7 +47,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(500).send(body('internal', 'Something went wrong on our side.'));
     }
     const state = sqlState(err);
-    if (state === '23505') return reply.code(409).send(body('conflict', 'That value is already in use.'));
+    if (state === '23505') {
+      const field = uniqueFields[constraintOf(err) ?? ''];
+      return reply.code(409).send(body('conflict', field ? `That ${field} is already in use.` : 'That value is already in use.', field));
+    }
     if (state === '23503') return reply.code(409).send(body('conflict', 'A linked record is missing or still in use.'));
     if (state === '22P02' || state === '22003') return reply.code(400).send(body('validation_failed', 'A value has the wrong format.'));
     if (err.statusCode === 429) {

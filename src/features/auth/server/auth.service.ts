@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Actor } from '../../../server/authz/scope.js';
 import type { Db } from '../../../server/db/client.js';
 import { AppError } from '../../../server/http/errors.js';
@@ -9,7 +9,7 @@ import type { Role } from '../../../shared/permissions.js';
 import { writeAudit } from '../../audit/server/audit.service.js';
 import { memberships } from '../../members/server/members.tables.js';
 import { organizations } from '../../organizations/server/organizations.tables.js';
-import { passwordResets, sessions, users } from './auth.tables.js';
+import { loginThrottle, passwordResets, sessions, users } from './auth.tables.js';
 
 export const SESSION_COOKIE = 'sw_session';
 const RESET_TTL_MINUTES = 60;
@@ -55,33 +55,40 @@ export async function createSession(db: Db, userId: number, ttlHours: number): P
   const token = newToken();
   const csrfToken = newToken();
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
+  // Expired sessions are swept here, a user at a time, rather than by a timer.
+  await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, sql`now()`)));
   await db.insert(sessions).values({ id: hashToken(token), userId, csrfToken, expiresAt });
   return { token, csrfToken, expiresAt };
 }
 
+async function recordFailure(db: Db, email: string): Promise<void> {
+  await db
+    .insert(loginThrottle)
+    .values({ email, failures: 1 })
+    .onConflictDoUpdate({ target: loginThrottle.email, set: { failures: sql`${loginThrottle.failures} + 1`, lastFailedAt: sql`now()` } });
+}
+
 /**
- * Checks email and password. Failures count per account and, past five, each further attempt must
- * wait (15 s doubling to 15 min), so guessing is slow even from many addresses.
+ * Checks email and password. Failures count per email address, whether or not it has an
+ * account, and past five each further attempt must wait (15 s doubling to 15 min), so guessing
+ * is slow even from many addresses and the answers never reveal who has an account.
  * @throws AppError invalid_credentials | rate_limited
  */
 export async function login(db: Db, input: { email: string; password: string; ip: string | null; ttlHours: number }) {
   const email = normalizeEmail(input.email);
-  const [user] = await db.select().from(users).where(eq(sql`lower(${users.email})`, email));
-  if (!user || !user.passwordHash || user.disabledAt) {
-    await burnPasswordCheck(input.password);
-    await writeAudit(db, { action: 'auth.login_failed', details: { email }, ip: input.ip });
-    throw new AppError('invalid_credentials', 'The email or password is not right.');
-  }
-  const wait = lockSecondsLeft(user.failedLogins, user.lastFailedLoginAt);
+  const [throttle] = await db.select().from(loginThrottle).where(eq(loginThrottle.email, email));
+  const wait = throttle ? lockSecondsLeft(throttle.failures, throttle.lastFailedAt) : 0;
   if (wait > 0) {
     throw new AppError('rate_limited', `Too many failed attempts. Try again in ${wait} seconds.`, undefined, wait);
   }
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    await db.update(users).set({ failedLogins: sql`${users.failedLogins} + 1`, lastFailedLoginAt: sql`now()` }).where(eq(users.id, user.id));
-    await writeAudit(db, { action: 'auth.login_failed', actor: { userId: user.id, email: user.email }, ip: input.ip });
+  const [user] = await db.select().from(users).where(eq(sql`lower(${users.email})`, email));
+  const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(user.passwordHash, input.password) : (await burnPasswordCheck(input.password), false);
+  if (!ok || !user) {
+    await recordFailure(db, email);
+    await writeAudit(db, { action: 'auth.login_failed', actor: user ? { userId: user.id, email: user.email } : null, details: user ? undefined : { email }, ip: input.ip });
     throw new AppError('invalid_credentials', 'The email or password is not right.');
   }
-  if (user.failedLogins > 0) await db.update(users).set({ failedLogins: 0, lastFailedLoginAt: null }).where(eq(users.id, user.id));
+  if (throttle) await db.delete(loginThrottle).where(eq(loginThrottle.email, email));
   const session = await createSession(db, user.id, input.ttlHours);
   await writeAudit(db, { action: 'auth.login', actor: { userId: user.id, email: user.email }, ip: input.ip });
   return { user, ...session };
@@ -141,9 +148,10 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
     if (!reset) throw new AppError('invalid_token', 'This reset link has expired or was already used. Ask for a new one.');
     const [user] = await tx
       .update(users)
-      .set({ passwordHash: hash, passwordChangedAt: sql`now()`, failedLogins: 0, lastFailedLoginAt: null })
+      .set({ passwordHash: hash, passwordChangedAt: sql`now()` })
       .where(eq(users.id, reset.userId))
       .returning();
+    await tx.delete(loginThrottle).where(eq(loginThrottle.email, normalizeEmail(user.email)));
     await tx.delete(sessions).where(eq(sessions.userId, reset.userId));
     await writeAudit(tx, { action: 'auth.password_reset', actor: { userId: user.id, email: user.email } });
   });

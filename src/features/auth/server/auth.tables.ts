@@ -11,8 +11,6 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     locale: text('locale').notNull().default('en'),
     isOperator: boolean('is_operator').notNull().default(false),
-    failedLogins: integer('failed_logins').notNull().default(0),
-    lastFailedLoginAt: timestamp('last_failed_login_at', { withTimezone: true }),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
@@ -40,4 +38,14 @@ export const passwordResets = pgTable('password_resets', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Failed sign-ins per email address, kept for addresses with and without an account alike, so
+ * the back-off never tells the two apart. A successful sign-in or a reset clears the row.
+ */
+export const loginThrottle = pgTable('login_throttle', {
+  email: text('email').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lastFailedAt: timestamp('last_failed_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Paper, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { PasswordInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../../client/api.js';
 import { meKey, useMeQuery } from '../../../client/auth.js';
+import { Section, SubmitRow, SuccessNote } from '../../../client/components/FormParts.js';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { useOrgKindLabel } from '../../../client/components/OrgKindBadge.js';
 import { PageTitle } from '../../../client/components/PageTitle.js';
@@ -33,10 +34,7 @@ export function AccountPage() {
     <>
       <PageTitle>{t('account.title')}</PageTitle>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-        <Paper withBorder p="lg">
-          <Title order={2} size="h3" mb="sm">
-            {t('account.profile')}
-          </Title>
+        <Section title={t('account.profile')}>
           <form
             onSubmit={(e: FormEvent) => {
               e.preventDefault();
@@ -48,23 +46,12 @@ export function AccountPage() {
                 {t('fields.email')}: <strong>{me.user.email}</strong>
               </Text>
               <TextInput label={t('fields.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(saveName.error, 'name')} />
-              {saveName.isSuccess && (
-                <Alert color="teal" role="status">
-                  {t('common.saved')}
-                </Alert>
-              )}
-              <Group>
-                <Button type="submit" loading={saveName.isPending}>
-                  {t('common.save')}
-                </Button>
-              </Group>
+              <SuccessNote show={saveName.isSuccess}>{t('common.saved')}</SuccessNote>
+              <SubmitRow loading={saveName.isPending}>{t('common.save')}</SubmitRow>
             </Stack>
           </form>
-        </Paper>
-        <Paper withBorder p="lg">
-          <Title order={2} size="h3" mb="sm">
-            {t('account.changePassword')}
-          </Title>
+        </Section>
+        <Section title={t('account.changePassword')}>
           <form
             onSubmit={(e: FormEvent) => {
               e.preventDefault();
@@ -76,19 +63,11 @@ export function AccountPage() {
               <ErrorAlert error={changePw.error && !isFieldError(changePw.error, ['currentPassword', 'newPassword']) ? changePw.error : null} />
               <PasswordInput label={t('fields.currentPassword')} autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.currentTarget.value)} error={fieldError(changePw.error, 'currentPassword')} />
               <NewPasswordFields value={pw} onChange={setPw} error={fieldError(changePw.error, 'newPassword')} />
-              {changePw.isSuccess && (
-                <Alert color="teal" role="status">
-                  {t('account.passwordChanged')}
-                </Alert>
-              )}
-              <Group>
-                <Button type="submit" loading={changePw.isPending}>
-                  {t('account.changePassword')}
-                </Button>
-              </Group>
+              <SuccessNote show={changePw.isSuccess}>{t('account.passwordChanged')}</SuccessNote>
+              <SubmitRow loading={changePw.isPending}>{t('account.changePassword')}</SubmitRow>
             </Stack>
           </form>
-        </Paper>
+        </Section>
       </SimpleGrid>
       <Title order={2} size="h3" mt="xl" mb="sm">
         {t('account.roles')}

@@ -1,7 +1,8 @@
-import { Alert, Button, Group, NativeSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, NativeSelect, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMeQuery } from '../../../client/auth.js';
+import { Section, SubmitRow, SuccessNote } from '../../../client/components/FormParts.js';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { fieldError, isFieldError } from '../../../client/forms.js';
 import { type Role, roles } from '../../../shared/permissions.js';
@@ -118,10 +119,7 @@ function InviteForm({ orgId, roles: offered }: { orgId: number; roles: Role[] })
     );
   };
   return (
-    <Paper withBorder p="lg">
-      <Title order={2} size="h3" mb="sm">
-        {t('members.inviteTitle')}
-      </Title>
+    <Section title={t('members.inviteTitle')}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <ErrorAlert error={invite.error && !isFieldError(invite.error, ['email', 'role']) ? invite.error : null} />
@@ -132,18 +130,10 @@ function InviteForm({ orgId, roles: offered }: { orgId: number; roles: Role[] })
           <Text size="sm" c="dark.5">
             {t(`roleHelp.${role}`)}
           </Text>
-          {sentTo && invite.isSuccess && (
-            <Alert color="teal" role="status">
-              {t('members.invited', { email: sentTo })}
-            </Alert>
-          )}
-          <Group>
-            <Button type="submit" loading={invite.isPending}>
-              {t('members.inviteSubmit')}
-            </Button>
-          </Group>
+          <SuccessNote show={!!sentTo && invite.isSuccess}>{t('members.invited', { email: sentTo })}</SuccessNote>
+          <SubmitRow loading={invite.isPending}>{t('members.inviteSubmit')}</SubmitRow>
         </Stack>
       </form>
-    </Paper>
+    </Section>
   );
 }

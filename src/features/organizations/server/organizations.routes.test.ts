@@ -225,7 +225,7 @@ describe('POST /api/orgs (create)', () => {
 
   it('refuses a code already used in the same state (409) but allows it in another state', async () => {
     await makeOrg(ctx.db, w.districtA, 'school', { code: 'TAKEN-1', name: 'Taken' });
-    expectError(await as.networkAdmin.post('/api/orgs', { parentId: w.districtA.id, kind: 'school', code: 'TAKEN-1', name: 'Again' }), 409, 'conflict');
+    expectError(await as.networkAdmin.post('/api/orgs', { parentId: w.districtA.id, kind: 'school', code: 'TAKEN-1', name: 'Again' }), 409, 'conflict', 'code');
     expect((await as.networkAdmin.post('/api/orgs', { parentId: w.districtB.id, kind: 'school', code: 'TAKEN-1', name: 'Elsewhere' })).statusCode).toBe(201);
     expect((await queryRows<{ n: number }>(ctx.db, sql`select count(*)::int as n from organizations where code = 'TAKEN-1'`))[0].n).toBe(2);
   });
@@ -261,7 +261,7 @@ describe('PATCH /api/orgs/:id (rename, edit)', () => {
     expectError(await as.districtAdmin.patch(`/api/orgs/${w.schoolA2.id}`, { name: '' }), 400, 'validation_failed', 'name');
     expectError(await as.districtAdmin.patch(`/api/orgs/${w.schoolA2.id}`, { enrolment: 'many' }), 400, 'validation_failed', 'enrolment');
     expectError(await as.districtAdmin.patch(`/api/orgs/${w.schoolA2.id}`, {}), 400, 'validation_failed');
-    expectError(await as.districtAdmin.patch(`/api/orgs/${w.schoolA2.id}`, { code: w.schoolA1.code }), 409, 'conflict');
+    expectError(await as.districtAdmin.patch(`/api/orgs/${w.schoolA2.id}`, { code: w.schoolA1.code }), 409, 'conflict', 'code');
     expect((await orgRow(w.schoolA2.id)).code).toBe(w.schoolA2.code);
   });
 });
@@ -403,10 +403,19 @@ describe('archive and restore', () => {
     expect((await auditRowsOf(ctx.db, 'org.restored')).filter((a) => a.target_id === String(closing.id))).toHaveLength(1);
   });
 
-  // Design question: restore revives every archived organisation below, including a school that
-  // was closed on its own long before its district was archived. Telling the two apart needs a
-  // rule (e.g. restore only what the same archive action archived).
-  it.todo('restoring a district leaves a school that was archived on its own, before the district, archived');
+  it('restoring a district leaves a school that was archived on its own, before the district, archived', async () => {
+    const [closedEarlier, stillOpen] = closingSchools;
+    expect((await as.networkAdmin.post(`/api/orgs/${closedEarlier.id}/archive`)).statusCode).toBe(200);
+    expect((await as.networkAdmin.post(`/api/orgs/${closing.id}/archive`)).statusCode).toBe(200);
+    expect(await orgRow(stillOpen.id)).toMatchObject({ status: 'archived' });
+    expect((await as.networkAdmin.post(`/api/orgs/${closing.id}/restore`)).statusCode).toBe(200);
+    expect(await orgRow(closing.id)).toMatchObject({ status: 'active' });
+    expect(await orgRow(stillOpen.id)).toMatchObject({ status: 'active' });
+    expect(await orgRow(closedEarlier.id)).toMatchObject({ status: 'archived' });
+    // It can still be restored by itself.
+    expect((await as.networkAdmin.post(`/api/orgs/${closedEarlier.id}/restore`)).statusCode).toBe(200);
+    expect(await orgRow(closedEarlier.id)).toMatchObject({ status: 'active' });
+  });
 });
 
 describe('partner links', () => {
@@ -446,8 +455,15 @@ describe('partner links', () => {
     await as.districtCoordinator.post(`/api/orgs/${w.schoolA1.id}/partners`, { partnerId: w.partner.id });
     expect(await countRows(ctx.db, 'partner_links')).toBe(1);
     expect(names(await as.schoolViewer.get(`/api/orgs/${w.schoolA1.id}/partners`))).toEqual(['Partner P']);
-    // From the partner's side, the network admin sees the school it serves.
+    // From the partner's side, the network admin and the partner's own people see the school it serves.
     expect(names(await as.networkAdmin.get(`/api/orgs/${w.partner.id}/partners`))).toEqual(['School A1']);
+    expect(names(await as.partnerCoordinator.get(`/api/orgs/${w.partner.id}/partners`))).toEqual(['School A1']);
+    // Others in the network read the partner's page, without any ability there; its served schools
+    // are listed only as far as their own scope goes.
+    const partnerPage = (await as.schoolViewer.get(`/api/orgs/${w.partner.id}`)).json();
+    expect(partnerPage).toMatchObject({ name: 'Partner P', role: null });
+    expect(Object.values(partnerPage.can).every((v) => v === false)).toBe(true);
+    expect(names(await as.otherAdmin.get(`/api/orgs/${w.partner.id}/partners`))).toEqual([]);
     expect((await auditRowsOf(ctx.db, 'partner.linked')).at(-1)).toMatchObject({ actor_email: 'coord@example.test', org_id: w.schoolA1.id, target_id: String(w.partner.id) });
 
     expectError(await as.schoolViewer.delete(`/api/orgs/${w.schoolA1.id}/partners/${w.partner.id}`), 403, 'forbidden');

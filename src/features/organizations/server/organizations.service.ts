@@ -41,6 +41,20 @@ export async function listRootOrgs(db: Db, actor: Actor): Promise<OrgList> {
   return listOrgPage(db, and(sql`${organizations.id} in ${ids}`, eq(organizations.status, 'active'))!, { offset: 0, limit: 200 }).then(present);
 }
 
+function inSameNetwork(actor: Actor, path: string): boolean {
+  return actor.isOperator || actor.grants.some((g) => pathIds(g.path)[0] === pathIds(path)[0]);
+}
+
+/**
+ * Read access to one organisation: a role there or above, or, for a partner organisation, any
+ * role in the same network (partners are a directory open to their network, read-only).
+ * @throws AppError not_found
+ */
+function assertCanRead(actor: Actor, org: { kind: string; path: string } | undefined): void {
+  if (org?.kind === 'partner' && inSameNetwork(actor, org.path)) return;
+  assertCan(actor, 'org.read', org);
+}
+
 /** Every organisation in the networks the caller belongs to (used for the partner directory only). */
 function partnerDirectoryScope(actor: Actor) {
   if (actor.isOperator) return sql`true`;
@@ -81,7 +95,7 @@ export async function listOrgs(
 /** One organisation with its breadcrumb (only the part the caller may see) and the caller's abilities there. */
 export async function getOrgDetail(db: Db, actor: Actor, id: number): Promise<OrgDetail> {
   const [row] = await db.select({ ...summaryColumns, path: organizations.path, languages: organizations.languages, createdAt: organizations.createdAt, archivedAt: organizations.archivedAt }).from(organizations).where(eq(organizations.id, id));
-  assertCan(actor, 'org.read', row);
+  assertCanRead(actor, row);
   const ancestors = (await findAncestors(db, row.path)).filter((a) => roleAt(actor, a.path) !== null);
   const role = roleAt(actor, row.path);
   return {
@@ -224,7 +238,9 @@ export async function setOrgArchived(db: Db, { actor, ip }: Audited, id: number,
     await tx
       .update(organizations)
       .set(archived ? { status: 'archived', archivedAt: sql`now()`, updatedAt: sql`now()` } : { status: 'active', archivedAt: null, updatedAt: sql`now()` })
-      .where(and(inSubtree(org!.path), eq(organizations.status, archived ? 'active' : 'archived')));
+      // A restore brings back what this organisation's archiving took down (same timestamp, compared
+      // in SQL at full precision), not what was archived on its own before.
+      .where(and(inSubtree(org!.path), archived ? eq(organizations.status, 'active') : and(eq(organizations.status, 'archived'), sql`${organizations.archivedAt} is not distinct from (select o.archived_at from organizations o where o.id = ${id})`)));
     await writeAudit(tx, { action: archived ? 'org.archived' : 'org.restored', actor, org: org!, targetType: 'organization', targetId: id, ip });
   });
   return getOrgDetail(db, actor, id);
@@ -233,11 +249,11 @@ export async function setOrgArchived(db: Db, { actor, ip }: Audited, id: number,
 /** Partners linked to a school or district, or the schools and districts a partner serves. */
 export async function listPartnerLinks(db: Db, actor: Actor, id: number): Promise<OrgList> {
   const org = await findOrg(db, id);
-  assertCan(actor, 'org.read', org);
+  assertCanRead(actor, org);
   const isPartner = org!.kind === 'partner';
-  // A school's partners come from the network-wide partner directory; a partner's schools only
-  // from the caller's own scope.
-  const scope = isPartner ? inScope(actor, organizations.path) : partnerDirectoryScope(actor);
+  // A school's partners come from the network-wide partner directory. The schools a partner
+  // serves are listed in full to the partner's own people, otherwise only within the caller's scope.
+  const scope = !isPartner ? partnerDirectoryScope(actor) : roleAt(actor, org!.path) ? sql`true` : inScope(actor, organizations.path);
   const linked = await db
     .select(summaryColumns)
     .from(partnerLinks)

@@ -29,6 +29,8 @@ export const organizations = pgTable(
   (t) => [
     uniqueIndex('organizations_path_key').using('btree', sql`${t.path} text_pattern_ops`),
     index('organizations_parent_name_idx').on(t.parentId, t.name, t.id),
+    // Child counts in every listing read only this index.
+    index('organizations_active_children_idx').on(t.parentId).where(sql`${t.status} = 'active'`),
     // Codes are unique inside a state; networks, states and network-level partners share one space.
     uniqueIndex('organizations_state_code_key').on(sql`coalesce(${t.stateId}, 0)`, t.code).where(sql`${t.kind} <> 'state'`),
     uniqueIndex('organizations_top_code_key').on(t.code).where(sql`${t.kind} in ('network', 'state')`),

@@ -1,7 +1,8 @@
-import { Alert, Button, Group, Modal, NumberInput, Paper, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, NumberInput, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Section, SubmitRow, SuccessNote } from '../../../client/components/FormParts.js';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { useOrgKindLabel } from '../../../client/components/OrgKindBadge.js';
 import { fieldError, isFieldError } from '../../../client/forms.js';
@@ -32,10 +33,7 @@ function EditForm({ org }: { org: OrgDetail }) {
     update.mutate({ name, code, ...(org.kind === 'school' ? { gradeSpan: gradeSpan || null, enrolment: enrolment === '' ? null : enrolment } : {}) });
   };
   return (
-    <Paper withBorder p="lg">
-      <Title order={2} size="h3" mb="sm">
-        {t('orgs.settings.edit')}
-      </Title>
+    <Section title={t('orgs.settings.edit')}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <ErrorAlert error={update.error && !isFieldError(update.error, ['name', 'code', 'gradeSpan', 'enrolment']) ? update.error : null} />
@@ -47,19 +45,11 @@ function EditForm({ org }: { org: OrgDetail }) {
               <NumberInput label={t('fields.enrolment')} min={0} value={enrolment} onChange={(v) => setEnrolment(typeof v === 'number' ? v : '')} error={fieldError(update.error, 'enrolment')} />
             </Group>
           )}
-          {update.isSuccess && (
-            <Alert color="teal" role="status">
-              {t('common.saved')}
-            </Alert>
-          )}
-          <Group>
-            <Button type="submit" loading={update.isPending}>
-              {t('common.save')}
-            </Button>
-          </Group>
+          <SuccessNote show={update.isSuccess}>{t('common.saved')}</SuccessNote>
+          <SubmitRow loading={update.isPending}>{t('common.save')}</SubmitRow>
         </Stack>
       </form>
-    </Paper>
+    </Section>
   );
 }
 
@@ -74,10 +64,7 @@ function MoveForm({ org }: { org: OrgDetail }) {
   const candidates = (results.data?.items ?? []).filter((o) => parentKinds.includes(o.kind) && o.id !== org.parentId && o.id !== org.id);
   const move = useMoveOrgMutation(org.id);
   return (
-    <Paper withBorder p="lg">
-      <Title order={2} size="h3" mb="sm">
-        {t('orgs.settings.move')}
-      </Title>
+    <Section title={t('orgs.settings.move')}>
       <Text size="sm" mb="sm">
         {t('orgs.settings.moveHelp', { kinds: parentKinds.map((k) => kindLabel(k, org.country)).join(', ') })}
       </Text>
@@ -94,18 +81,14 @@ function MoveForm({ org }: { org: OrgDetail }) {
         )}
         {debouncedQ.trim().length >= 2 && results.data && candidates.length === 0 && <Text size="sm">{t('orgs.noResults')}</Text>}
         <ErrorAlert error={move.error} />
-        {move.isSuccess && (
-          <Alert color="teal" role="status">
-            {t('orgs.settings.moved')}
-          </Alert>
-        )}
+        <SuccessNote show={move.isSuccess}>{t('orgs.settings.moved')}</SuccessNote>
         <Group>
           <Button disabled={!target} loading={move.isPending} onClick={() => move.mutate(Number(target))}>
             {t('orgs.settings.moveSubmit')}
           </Button>
         </Group>
       </Stack>
-    </Paper>
+    </Section>
   );
 }
 
@@ -115,10 +98,7 @@ function ArchiveSection({ org }: { org: OrgDetail }) {
   const archive = useArchiveOrgMutation(org.id);
   const archived = org.status === 'archived';
   return (
-    <Paper withBorder p="lg">
-      <Title order={2} size="h3" mb="sm">
-        {archived ? t('orgs.settings.restore') : t('orgs.settings.archive')}
-      </Title>
+    <Section title={archived ? t('orgs.settings.restore') : t('orgs.settings.archive')}>
       <Text size="sm" mb="sm">
         {archived ? t('orgs.settings.restoreHelp') : t('orgs.settings.archiveHelp')}
       </Text>
@@ -143,6 +123,6 @@ function ArchiveSection({ org }: { org: OrgDetail }) {
           </Button>
         </Group>
       </Modal>
-    </Paper>
+    </Section>
   );
 }

@@ -247,15 +247,18 @@ describe('through POST /api/imports and GET /api/imports/:id', () => {
     expect(again).toEqual({ ...summary, created: 0, updated: 0, unchanged: 2_273 });
   });
 
-  it('a file covering several states under one state fails the job with a clear message, writing nothing', async () => {
-    const before = await footprint();
+  it('refuses a file covering several states, or another state, under one state (400 naming underId), writing nothing', async () => {
+    const before = { ...(await footprint()), jobs: await countRows(ctx.db, 'import_jobs') };
     const csv = 'NCESSCH,SCH_NAME,LEAID,LEA_NAME,ST,SY_STATUS\n060001109818,Alpha Elementary,0600011,Alpha Unified,CA,1\n480001200001,Delta Academy,4800012,Delta ISD,TX,1\n';
-    const res = await upload(admin, `underId=${w.stateA.id}`, csv);
-    expect(res.statusCode).toBe(202);
-    const job = await waitForJob(admin, res.json().id);
-    expect(job).toMatchObject({ status: 'failed', summary: null });
-    expect(job.error).toMatch(/several states \(CA, TX\)/);
-    expect(await footprint()).toEqual(before);
+    const several = await upload(admin, `underId=${w.stateA.id}`, csv);
+    expectError(several, 400, 'validation_failed', 'underId');
+    expect(several.json().error.message).toMatch(/several states \(CA, TX\)/);
+    // State A is neither Texas by code nor by name.
+    const texasOnly = 'NCESSCH,SCH_NAME,LEAID,LEA_NAME,ST,SY_STATUS\n480001200001,Delta Academy,4800012,Delta ISD,TX,1\n';
+    const other = await upload(admin, `underId=${w.stateA.id}`, texasOnly);
+    expectError(other, 400, 'validation_failed', 'underId');
+    expect(other.json().error.message).toMatch(/Texas \(TX\)/);
+    expect({ ...(await footprint()), jobs: await countRows(ctx.db, 'import_jobs') }).toEqual(before);
   });
 
   it('refuses a file that is not a directory with 400 not_a_directory, writing nothing', async () => {

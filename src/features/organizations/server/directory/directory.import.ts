@@ -6,6 +6,7 @@ import { writeAudit } from '../../../audit/server/audit.service.js';
 import { findOrgByCode, inSubtree, type OrgRow, reserveOrgIds } from '../organizations.queries.js';
 import { organizations } from '../organizations.tables.js';
 import type { DirectoryParseResult, DirectoryRecord } from './directory.parse.js';
+import { STATE_NAMES } from './directory.presets.js';
 
 /**
  * What an import did. Every record of the file lands in exactly one of created, updated,
@@ -38,7 +39,8 @@ export async function resolveImportTarget(db: Db, actor: Actor, underCode?: stri
     if (!target) throw notFound(`Organisation with code ${underCode}`);
   } else {
     const tops = await db.select().from(organizations).where(sql`${organizations.parentId} is null and ${organizations.kind} = 'network' and ${organizations.status} = 'active'`).limit(2);
-    if (tops.length !== 1) throw badRequest('Name the organisation to import under with --under CODE (a network or a state).', 'under');
+    if (tops.length === 0) throw badRequest('There is no network yet. Create one in the web app first, then import under it (or name a state with --under CODE).', 'under');
+    if (tops.length > 1) throw badRequest('There are several networks: name the one to import under with --under CODE (a network or a state).', 'under');
     target = tops[0];
   }
   return assertImportTarget(actor, target, 'under');
@@ -54,6 +56,22 @@ export function assertImportTarget(actor: Actor, target: OrgRow | undefined, fie
   if (target!.kind !== 'network' && target!.kind !== 'state') throw badRequest('Import under a network or a state.', field);
   if (target!.status !== 'active') throw badRequest('The organisation to import under is archived.', field);
   return target!;
+}
+
+/**
+ * Refuses a file whose schools belong to another state than the state it is imported under
+ * (matched by postal code or name), or that spans several states while aimed at one.
+ * @throws AppError validation_failed
+ */
+export function assertFileFitsTarget(target: OrgRow, parsed: DirectoryParseResult, field: string): void {
+  if (target.kind !== 'state') return;
+  const codes = [...new Set(parsed.records.map((r) => r.stateCode))];
+  if (codes.length > 1) throw badRequest(`This file covers several states (${codes.join(', ')}); import it under the network instead.`, field);
+  const [code] = codes;
+  if (!code) return;
+  const name = STATE_NAMES[code] ?? code;
+  const matches = target.code.toUpperCase() === code || target.code.toUpperCase().endsWith(`-${code}`) || target.name.toLowerCase() === name.toLowerCase();
+  if (!matches) throw badRequest(`This file lists schools in ${name} (${code}), but ${target.name} is another state. Import it under ${name} or under the network.`, field);
 }
 
 function sameFacts(row: Existing, rec: DirectoryRecord, parentId: number | null): boolean {
@@ -87,10 +105,8 @@ export async function applyDirectory(
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { preset: parsed.preset, dryRun: opts.dryRun, created: 0, updated: 0, unchanged: 0, archived: 0, skipped: 0, errors: [...parsed.errors] };
   summary.skipped = parsed.errors.length;
+  assertFileFitsTarget(target, parsed, 'under');
   const states = parsed.records.filter((r) => r.kind === 'state');
-  if (target.kind === 'state' && states.some((s) => s.code !== target.code) && states.length > 1) {
-    throw badRequest(`This file covers several states (${states.map((s) => s.code).join(', ')}); import it under the network instead.`, 'under');
-  }
 
   const work = async (tx: Tx) => {
     // Everything already below the target, keyed by state then code.

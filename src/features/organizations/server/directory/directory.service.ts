@@ -5,7 +5,7 @@ import type { Db } from '../../../../server/db/client.js';
 import { AppError, notFound } from '../../../../server/http/errors.js';
 import { findOrg } from '../organizations.queries.js';
 import { importJobs } from '../organizations.tables.js';
-import { applyDirectory, assertImportTarget, type ImportSummary, resolveImportTarget } from './directory.import.js';
+import { applyDirectory, assertFileFitsTarget, assertImportTarget, type ImportSummary, resolveImportTarget } from './directory.import.js';
 import { DirectoryFormatError, parseDirectory, type PresetId } from './directory.parse.js';
 
 /** Progress of imports running in this process, by job id. */
@@ -37,6 +37,7 @@ async function parseOrRefuse(req: ImportRequest, onRows?: (n: number) => void) {
 export async function importDirectory(db: Db, actor: Actor, req: ImportRequest & { underCode?: string; onProgress?: (phase: 'parse' | 'write', done: number, total?: number) => void }): Promise<ImportSummary> {
   const target = await resolveImportTarget(db, actor, req.underCode);
   const parsed = await parseOrRefuse(req, (n) => req.onProgress?.('parse', n));
+  assertFileFitsTarget(target, parsed, 'under');
   return applyDirectory(db, actor, target, parsed, { dryRun: req.dryRun, ip: req.ip, fileName: req.fileName, onProgress: (d, t) => req.onProgress?.('write', d, t) });
 }
 
@@ -48,6 +49,7 @@ export async function startImportJob(db: Db, actor: Actor, req: ImportRequest & 
   // The organisation is the one the id names; codes are unique only within a state.
   const resolved = assertImportTarget(actor, await findOrg(db, req.underId), 'underId');
   const parsed = await parseOrRefuse(req);
+  assertFileFitsTarget(resolved, parsed, 'underId');
   const id = randomUUID();
   await db.insert(importJobs).values({ id, orgId: resolved.id, userId: actor.userId, fileName: req.fileName ?? null, preset: parsed.preset, dryRun: req.dryRun, rowsRead: parsed.rowCount, rowsTotal: parsed.records.length });
   const done = (async () => {
