@@ -1,6 +1,5 @@
 // `npm run bench`: the product's performance figures on this machine, for docs/benchmarks.md.
 // Runs on PGlite, or on PostgreSQL when TEST_DATABASE_URL is set (scripts/bench.mjs does both).
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/server/app.js';
 import { testConfig } from '../src/server/config.js';
@@ -11,10 +10,11 @@ import { organizations } from '../src/features/organizations/server/organization
 import type { Actor } from '../src/server/authz/scope.js';
 import { createTestDatabase } from '../src/server/test/test-db.js';
 import { makeOrg, makeUser, TEST_PASSWORD } from '../src/server/test/factories.js';
+import { extdataPath } from '../src/server/test/extdata.js';
 import { load, machine, summary } from './lib.js';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-const cdeFile = fileURLToPath(new URL('../../shared/extdata/school_directory/ca_pubschls.csv', import.meta.url));
+const cdeFile = extdataPath('school_directory/ca_pubschls.csv');
 const operator: Actor = { userId: 0, email: 'bench', isOperator: true, grants: [] };
 
 async function benchImport() {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extdataPath } from '../src/server/test/extdata.js';
 import { axeViolations, type E2E, newPage, signIn, startE2E } from './support.js';
 
 const fr = JSON.parse(readFileSync(new URL('../src/client/locales/fr.json', import.meta.url), 'utf8'));
@@ -182,7 +183,7 @@ describe('directory import from the browser', () => {
     const { context, page } = await newPage(e2e);
     await signIn(page, 'admin@demo.schoolwell.test');
     await page.getByRole('link', { name: 'Import schools' }).click();
-    await page.locator('input[type=file]').setInputFiles(new URL('../../shared/extdata/school_directory/ma_public_schools_2017.csv', import.meta.url).pathname);
+    await page.locator('input[type=file]').setInputFiles(extdataPath('school_directory/ma_public_schools_2017.csv'));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByRole('heading', { name: 'Import finished' }).waitFor({ timeout: 60_000 });
     // 1 state + 410 districts + 1,861 schools, all open in 2017.

@@ -10,12 +10,13 @@ import { AppError } from '../../../../server/http/errors.js';
 import { actorOf, auditRowsOf, countRows, makeOrg, makeUser, makeWorld } from '../../../../server/test/factories.js';
 import { Agent, expectError, signIn, startTestApp, type TestContext } from '../../../../server/test/harness.js';
 import { importDirectory } from './directory.service.js';
+import { extdataPath } from '../../../../server/test/extdata.js';
 
-const DIR = '/work/shared/extdata/school_directory';
+const DIR = extdataPath('school_directory');
 const CDE = `${DIR}/ca_pubschls.csv`;
 const HIFLD = `${DIR}/hifld_public_schools_FL.csv`;
 const MA = `${DIR}/ma_public_schools_2017.csv`;
-const NOT_A_DIRECTORY = '/work/shared/extdata/likert_survey/psych_bfi.csv';
+const NOT_A_DIRECTORY = extdataPath('likert_survey/psych_bfi.csv');
 
 // Expected counts were worked out from the files with Python's csv module, independently of the
 // importer (see directory.parse.test.ts for the per-file record counts):

@@ -10,12 +10,13 @@ import {
   type DirectoryRecord,
 } from './directory.parse.js';
 import { gradeListSpan, gradeSpan, normaliseSpan, titleCase } from './directory.presets.js';
+import { extdataPath } from '../../../../server/test/extdata.js';
 
-const DIR = '/work/shared/extdata/school_directory';
+const DIR = extdataPath('school_directory');
 const CDE = `${DIR}/ca_pubschls.csv`;
 const HIFLD = `${DIR}/hifld_public_schools_FL.csv`;
 const MA = `${DIR}/ma_public_schools_2017.csv`;
-const NOT_A_DIRECTORY = '/work/shared/extdata/likert_survey/psych_bfi.csv';
+const NOT_A_DIRECTORY = extdataPath('likert_survey/psych_bfi.csv');
 
 // Expected numbers below were counted independently of this parser, with awk and Python's csv
 // module (which handles the quoted commas in these files), e.g.
