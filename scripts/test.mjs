@@ -45,6 +45,18 @@ function skip(label, why) {
   }
 }
 
+/** Types and lint rules (jsx-a11y, no `any`, no browser↔server imports) before any test. */
+function check(label, args) {
+  console.log(`\n▶ ${label}`);
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  const ok = r.status === 0;
+  lines.push(`${label}: ${ok ? 'passed' : 'failed'}`);
+  totals[ok ? 'passed' : 'failed']++;
+  if (!ok) exitCode = 1;
+}
+check('type check', [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root]);
+check('lint', [path.join(root, 'node_modules/eslint/bin/eslint.js'), root]);
+
 run('api and unit tests on PGlite', 'api', { TEST_DATABASE_URL: '' });
 
 const pgRoot = '/usr/lib/postgresql';

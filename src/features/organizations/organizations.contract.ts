@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { countries, orgKinds, orgStatuses } from '../../shared/organizations.js';
+import { type Permission, permissionNames } from '../../shared/permissions.js';
 import { paginationQuery } from '../../shared/schemas.js';
 import { abilitiesSchema } from '../auth/auth.contract.js';
 
@@ -37,6 +38,8 @@ export const orgListQuery = paginationQuery.extend({
   q: z.string().trim().max(100).optional(),
   kind: z.enum(orgKinds).optional(),
   status: z.enum(['active', 'archived', 'all']).default('active'),
+  /** Only organisations where the caller holds this permission (e.g. where they may import). */
+  can: z.enum(permissionNames as [Permission, ...Permission[]]).optional(),
 });
 export const orgListResponse = z.object({ items: z.array(orgSummary), total: z.number() });
 export type OrgList = z.infer<typeof orgListResponse>;

@@ -125,6 +125,15 @@ describe('GET /api/orgs (browse, search, page)', () => {
     expect((await as.districtAdmin.get('/api/orgs?q=Bulk')).json().total).toBe(0);
   });
 
+  it('lists only where the caller holds a permission when asked (can=org.import)', async () => {
+    expect(names(await as.networkAdmin.get('/api/orgs?kind=state&can=org.import'))).toEqual(['State A', 'State B']);
+    // A district admin may import nowhere at state level; a coordinator holds no import right at all.
+    expect((await as.districtAdmin.get('/api/orgs?kind=state&can=org.import')).json().total).toBe(0);
+    expect(names(await as.districtAdmin.get('/api/orgs?can=org.import&kind=district'))).toEqual(['District A']);
+    expect((await as.districtCoordinator.get('/api/orgs?can=org.import')).json().total).toBe(0);
+    expectError(await as.networkAdmin.get('/api/orgs?can=org.fly'), 400, 'validation_failed', 'can');
+  });
+
   it('lets everyone in a network browse its partner directory, and no other network\'s', async () => {
     const network2 = await makeOrg(ctx.db, null, 'network', { name: 'Second Network' });
     await makeOrg(ctx.db, network2, 'partner', { name: 'Partner Q' });

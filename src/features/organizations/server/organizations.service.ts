@@ -1,5 +1,5 @@
 import { and, eq, or, sql } from 'drizzle-orm';
-import { type Actor, assertCan, inScope, roleAt } from '../../../server/authz/scope.js';
+import { type Actor, assertCan, inScope, inScopeFor, roleAt } from '../../../server/authz/scope.js';
 import type { Db, DbOrTx } from '../../../server/db/client.js';
 import { badRequest, conflict, forbidden, notFound } from '../../../server/http/errors.js';
 import { allowedParents, type OrgKind } from '../../../shared/organizations.js';
@@ -74,17 +74,21 @@ function present(page: { items: Parameters<typeof presentOrgSummary>[0][]; total
 export async function listOrgs(
   db: Db,
   actor: Actor,
-  query: { parentId?: number; q?: string; kind?: OrgKind; status: 'active' | 'archived' | 'all'; offset: number; limit: number },
+  query: { parentId?: number; q?: string; kind?: OrgKind; status: 'active' | 'archived' | 'all'; can?: Permission; offset: number; limit: number },
 ): Promise<OrgList> {
   // Partner organisations are a directory every member of the network may browse.
-  const scope = query.kind === 'partner' && query.parentId === undefined ? partnerDirectoryScope(actor) : inScope(actor, organizations.path);
+  const scope = query.can
+    ? inScopeFor(actor, query.can, organizations.path)
+    : query.kind === 'partner' && query.parentId === undefined
+      ? partnerDirectoryScope(actor)
+      : inScope(actor, organizations.path);
   const conditions = [scope, statusFilter(query.status)];
   if (query.parentId !== undefined) {
     const parent = await findOrg(db, query.parentId);
     assertCan(actor, 'org.read', parent);
     conditions.push(query.q ? inSubtree(parent!.path) : childrenOf(parent!.id));
     if (query.q) conditions.push(sql`${organizations.id} <> ${parent!.id}`);
-  } else if (!query.q && !query.kind) {
+  } else if (!query.q && !query.kind && !query.can) {
     return listRootOrgs(db, actor);
   }
   if (query.q) conditions.push(searchFilter(query.q));

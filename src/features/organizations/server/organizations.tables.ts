@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * The organisation tree. `path` is the materialised chain of ids ('/1/4/27/'), so a subtree is one
@@ -10,7 +10,7 @@ export const organizations = pgTable(
   'organizations',
   {
     id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    parentId: integer('parent_id').references((): any => organizations.id),
+    parentId: integer('parent_id').references((): AnyPgColumn => organizations.id),
     stateId: integer('state_id'),
     kind: text('kind').notNull(),
     code: text('code').notNull(),

@@ -1,7 +1,6 @@
 import { Alert, Button, Checkbox, FileInput, Group, List, NativeSelect, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMeQuery } from '../../../client/auth.js';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { PageTitle } from '../../../client/components/PageTitle.js';
 import { fieldError } from '../../../client/forms.js';
@@ -12,10 +11,10 @@ import { useImportJobQuery, useOrgListQuery, useStartImportMutation } from './or
 /** Upload a school directory, watch it import, read what changed. */
 export function ImportPage() {
   const { t } = useTranslation();
-  const { data: me } = useMeQuery();
-  const networks = useOrgListQuery({ kind: 'network', limit: 200 });
-  const states = useOrgListQuery({ kind: 'state', limit: 200 });
-  const targets = [...(networks.data?.items ?? []), ...(states.data?.items ?? [])].filter((o) => me?.user.isOperator || me?.memberships.some((m) => m.abilities['org.import']));
+  // Only networks and states where this person may import are offered.
+  const networks = useOrgListQuery({ kind: 'network', can: 'org.import', limit: 200 });
+  const states = useOrgListQuery({ kind: 'state', can: 'org.import', limit: 200 });
+  const targets = [...(networks.data?.items ?? []), ...(states.data?.items ?? [])];
   const [underId, setUnderId] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [preset, setPreset] = useState('');

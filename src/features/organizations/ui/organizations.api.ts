@@ -8,6 +8,7 @@ export interface OrgListParams {
   q?: string;
   kind?: string;
   status?: 'active' | 'archived' | 'all';
+  can?: string;
   offset?: number;
   limit?: number;
 }
