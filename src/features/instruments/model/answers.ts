@@ -1,0 +1,82 @@
+import { evaluate, type Node, parseExpression, truthy, type Value } from './expression.js';
+import type { InstrumentDefinition, Item } from './instrument.schema.js';
+import { type AnswerValue, specOf } from './item-types.js';
+
+export type Answers = Record<string, AnswerValue>;
+
+export interface AnswerError {
+  item: string;
+  message: string;
+}
+
+const parsed = new WeakMap<object, Map<string, Node>>();
+/** Parsed show-if conditions, cached per definition object. */
+function condition(def: InstrumentDefinition, src: string): Node {
+  let cache = parsed.get(def);
+  if (!cache) parsed.set(def, (cache = new Map()));
+  let node = cache.get(src);
+  if (!node) cache.set(src, (node = parseExpression(src)));
+  return node;
+}
+
+/** Reads answers for the expression language; special answers (NA, DK, PNS) read as no answer. */
+export function answerLookup(answers: Answers): (name: string) => Value {
+  return (name) => {
+    const v = answers[name];
+    if (v === undefined || v === 'NA' || v === 'DK' || v === 'PNS') return null;
+    return v as Value;
+  };
+}
+
+/**
+ * Which items are shown, given the answers: a section's or an item's show-if reads the answers
+ * that stand before it. Conditions are validated at publish; one that fails here hides nothing.
+ */
+export function visibleItems(def: InstrumentDefinition, answers: Answers): Set<string> {
+  const shown = new Set<string>();
+  const lookup = answerLookup(answers);
+  const test = (src: string | undefined) => {
+    if (!src) return true;
+    try {
+      return truthy(evaluate(condition(def, src), lookup));
+    } catch {
+      return true;
+    }
+  };
+  for (const section of def.sections) {
+    if (!test(section.showIf)) continue;
+    for (const item of section.items) if (test(item.showIf)) shown.add(item.id);
+  }
+  return shown;
+}
+
+/**
+ * Checks a set of answers against an instrument version: unknown questions and values outside an
+ * item's type or scale are errors naming the item; answers to hidden items are dropped.
+ * `requireAnswers` also reports visible required items left empty (team instruments on submit).
+ */
+export function validateAnswers(def: InstrumentDefinition, raw: Record<string, unknown>, opts: { requireAnswers?: boolean } = {}): { answers: Answers; errors: AnswerError[] } {
+  const errors: AnswerError[] = [];
+  const slots = new Map<string, { item: Item; slot: ReturnType<ReturnType<typeof specOf>['slots']>[number] }>();
+  for (const s of def.sections) for (const item of s.items) for (const slot of specOf(item).slots(item)) slots.set(slot.id, { item, slot });
+  const clean: Answers = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === null || value === undefined) continue;
+    const found = slots.get(key);
+    if (!found) {
+      errors.push({ item: key, message: `There is no question "${key}" in this instrument.` });
+      continue;
+    }
+    const problem = specOf(found.item).check(found.item, found.slot, value, { labelSets: def.labelSets });
+    if (problem) errors.push({ item: key, message: problem });
+    else clean[key] = value as AnswerValue;
+  }
+  const shown = visibleItems(def, clean);
+  for (const [key, { item }] of slots) if (key in clean && !shown.has(item.id)) delete clean[key];
+  if (opts.requireAnswers) {
+    for (const [key, { item }] of slots) {
+      if (item.required && shown.has(item.id) && !(key in clean)) errors.push({ item: key, message: 'This question needs an answer.' });
+    }
+  }
+  return { answers: clean, errors };
+}
