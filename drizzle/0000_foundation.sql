@@ -119,6 +119,47 @@ CREATE TABLE "mail_outbox" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "frameworks" (
+	"id" text PRIMARY KEY NOT NULL,
+	"owner_org_id" integer,
+	"definition" jsonb NOT NULL,
+	"content_hash" text NOT NULL,
+	"edited_at" timestamp with time zone,
+	"edited_by" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "network_frameworks" (
+	"network_id" integer NOT NULL,
+	"framework_id" text NOT NULL,
+	"position" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "network_frameworks_network_id_framework_id_pk" PRIMARY KEY("network_id","framework_id")
+);
+--> statement-breakpoint
+CREATE TABLE "instrument_versions" (
+	"instrument_id" text NOT NULL,
+	"version" integer NOT NULL,
+	"status" text DEFAULT 'draft' NOT NULL,
+	"definition" jsonb NOT NULL,
+	"content_hash" text NOT NULL,
+	"created_by" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"published_at" timestamp with time zone,
+	"published_by" integer,
+	CONSTRAINT "instrument_versions_instrument_id_version_pk" PRIMARY KEY("instrument_id","version")
+);
+--> statement-breakpoint
+CREATE TABLE "instruments" (
+	"id" text PRIMARY KEY NOT NULL,
+	"owner_org_id" integer,
+	"kind" text NOT NULL,
+	"audience" text NOT NULL,
+	"created_by" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "import_jobs" ADD CONSTRAINT "import_jobs_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "organizations" ADD CONSTRAINT "organizations_parent_id_organizations_id_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "partner_links" ADD CONSTRAINT "partner_links_partner_id_organizations_id_fk" FOREIGN KEY ("partner_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -129,11 +170,16 @@ ALTER TABLE "invitations" ADD CONSTRAINT "invitations_org_id_organizations_id_fk
 ALTER TABLE "invitations" ADD CONSTRAINT "invitations_invited_by_users_id_fk" FOREIGN KEY ("invited_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "memberships" ADD CONSTRAINT "memberships_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "memberships" ADD CONSTRAINT "memberships_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "frameworks" ADD CONSTRAINT "frameworks_owner_org_id_organizations_id_fk" FOREIGN KEY ("owner_org_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "network_frameworks" ADD CONSTRAINT "network_frameworks_network_id_organizations_id_fk" FOREIGN KEY ("network_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "network_frameworks" ADD CONSTRAINT "network_frameworks_framework_id_frameworks_id_fk" FOREIGN KEY ("framework_id") REFERENCES "public"."frameworks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "instrument_versions" ADD CONSTRAINT "instrument_versions_instrument_id_instruments_id_fk" FOREIGN KEY ("instrument_id") REFERENCES "public"."instruments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "instruments" ADD CONSTRAINT "instruments_owner_org_id_organizations_id_fk" FOREIGN KEY ("owner_org_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "organizations_path_key" ON "organizations" USING btree ("path" text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "organizations_parent_name_idx" ON "organizations" USING btree ("parent_id","name","id");--> statement-breakpoint
 CREATE INDEX "organizations_active_children_idx" ON "organizations" USING btree ("parent_id") WHERE "organizations"."status" = 'active';--> statement-breakpoint
-CREATE UNIQUE INDEX "organizations_state_code_key" ON "organizations" USING btree (coalesce("state_id", 0),"code") WHERE "organizations"."kind" <> 'state';--> statement-breakpoint
-CREATE UNIQUE INDEX "organizations_top_code_key" ON "organizations" USING btree ("code") WHERE "organizations"."kind" in ('network', 'state');--> statement-breakpoint
+CREATE UNIQUE INDEX "organizations_state_code_key" ON "organizations" USING btree (split_part("path", '/', 2),coalesce("state_id", 0),"code") WHERE "organizations"."kind" <> 'state';--> statement-breakpoint
+CREATE UNIQUE INDEX "organizations_top_code_key" ON "organizations" USING btree (split_part("path", '/', 2),"code") WHERE "organizations"."kind" = 'state';--> statement-breakpoint
 CREATE INDEX "organizations_state_idx" ON "organizations" USING btree ("state_id");--> statement-breakpoint
 CREATE INDEX "partner_links_org_idx" ON "partner_links" USING btree ("org_id");--> statement-breakpoint
 CREATE INDEX "sessions_user_idx" ON "sessions" USING btree ("user_id");--> statement-breakpoint
@@ -143,5 +189,7 @@ CREATE INDEX "invitations_org_idx" ON "invitations" USING btree ("org_id");--> s
 CREATE UNIQUE INDEX "memberships_user_org_key" ON "memberships" USING btree ("user_id","org_id");--> statement-breakpoint
 CREATE INDEX "memberships_org_idx" ON "memberships" USING btree ("org_id");--> statement-breakpoint
 CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at");--> statement-breakpoint
-CREATE INDEX "audit_log_org_path_idx" ON "audit_log" USING btree ("org_path");--> statement-breakpoint
-CREATE INDEX "audit_log_action_idx" ON "audit_log" USING btree ("action");
+CREATE INDEX "audit_log_org_path_idx" ON "audit_log" USING btree ("org_path" text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "audit_log_action_idx" ON "audit_log" USING btree ("action");--> statement-breakpoint
+CREATE INDEX "frameworks_owner_idx" ON "frameworks" USING btree ("owner_org_id");--> statement-breakpoint
+CREATE INDEX "instruments_owner_idx" ON "instruments" USING btree ("owner_org_id");

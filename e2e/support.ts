@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { syncShippedContent } from '../src/features/instruments/server/content.sync.js';
 import { buildApp } from '../src/server/app.js';
 import { testConfig } from '../src/server/config.js';
 import type { Database } from '../src/server/db/client.js';
@@ -26,6 +27,7 @@ export interface E2E {
 export async function startE2E(): Promise<E2E> {
   ensureClientBuilt();
   const database = await createTestDatabase();
+  await syncShippedContent(database.db);
   await seedDemoIfEmpty(database.db);
   const config = testConfig({ loginRateLimitPerMinute: 10_000 });
   const app = await buildApp({ db: database.db, config, serveClient: true });

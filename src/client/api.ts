@@ -37,7 +37,13 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: s
     throw new ApiError(0, 'network', 'The server could not be reached.');
   }
   const text = await res.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // A proxy's error page or a cut-off answer: report it as a server problem, not a crash.
+    throw new ApiError(res.status || 0, res.status >= 500 || !res.ok ? 'internal' : 'network', 'The server sent an answer that could not be read.');
+  }
   if (!res.ok) {
     const err = (json as ErrorBody | undefined)?.error;
     throw new ApiError(res.status, err?.code ?? 'internal', err?.message ?? res.statusText, err?.field);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -10,8 +10,9 @@ import Fastify from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
-import authPlugin from './http/auth-plugin.js';
+import authPlugin, { publicRoutes } from './http/auth-plugin.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { installNulGuard } from './http/nul-guard.js';
 import type { App } from './http/types.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { routeModules } from './routes.js';
@@ -32,6 +33,7 @@ export async function buildApp(opts: { db: Db; config: Config; mailer?: Mailer; 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installNulGuard(app);
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
@@ -59,22 +61,27 @@ export async function buildApp(opts: { db: Db; config: Config; mailer?: Mailer; 
     transform: jsonSchemaTransform,
   });
   await app.register(async (docs) => {
-    // The human API docs are the one public area registered by a plugin rather than by us.
-    docs.addHook('onRoute', (route) => {
-      route.config = { ...(route.config as object), public: true };
-    });
+    // The human API docs and the web app's files are the public areas registered by plugins.
+    publicRoutes(docs);
     await docs.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
   });
   await app.register(authPlugin, { db });
 
-  const deps = { db, config, mailer: opts.mailer ?? createMailer({ db, smtpUrl: config.smtpUrl, from: config.mailFrom }) };
+  const deps = { db, config, mailer: opts.mailer ?? createMailer({ db, smtpUrl: config.smtpUrl, from: config.mailFrom, onError: (err, m) => app.log.error({ err, to: m.to, subject: m.subject }, 'mail not delivered') }) };
   for (const register of routeModules) await register(app, deps);
 
   const serveClient = opts.serveClient ?? existsSync(`${clientDist}/index.html`);
-  if (serveClient) await app.register(fastifyStatic, { root: clientDist, wildcard: false, index: false });
+  // Every page of the web app is index.html; the router in the browser takes it from there.
+  const indexHtml = serveClient ? readFileSync(`${clientDist}/index.html`) : null;
+  if (serveClient) {
+    await app.register(async (files) => {
+      publicRoutes(files);
+      await files.register(fastifyStatic, { root: clientDist, wildcard: false, index: false });
+    });
+  }
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/dev/');
-    if (serveClient && wantsPage) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    if (indexHtml && wantsPage) return reply.type('text/html; charset=utf-8').send(indexHtml);
     return reply.code(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` } });
   });
   return app;

@@ -1,6 +1,8 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
+import { syncShippedContent } from '../features/instruments/server/content.sync.js';
+import { markInterruptedImports } from '../features/organizations/server/directory/directory.service.js';
 import { demoAccounts, DEMO_PASSWORD, seedDemoIfEmpty } from './demo/demo.seed.js';
 
 /** Starts the product: settings, database and migrations, demo data on an empty database, HTTP. */
@@ -8,7 +10,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
+  const content = await syncShippedContent(database.db);
+  for (const warning of content.warnings) console.warn(`Content: ${warning}`);
   const seeded = config.seedDemo ? await seedDemoIfEmpty(database.db) : false;
+  // An import is one transaction, so one the server stopped in the middle of wrote nothing.
+  await markInterruptedImports(database.db);
   const app = await buildApp({ db: database.db, config });
   const stop = async () => {
     await app.close();
@@ -24,7 +30,7 @@ async function main(): Promise<void> {
     lines.push(seeded ? 'Demo data was created.' : 'Demo accounts (if the demo was seeded):', `Password for every demo account: ${DEMO_PASSWORD}`);
     for (const a of demoAccounts) lines.push(`  ${a.email.padEnd(36)} ${a.description}`);
   }
-  if (config.devOutbox && !config.smtpUrl) lines.push(`Mail goes to the development outbox: ${config.publicUrl}/dev/outbox`);
+  if (config.devOutbox && !config.smtpUrl) lines.push(`Mail goes to the development outbox, for operators: ${config.publicUrl}/dev/outbox`);
   console.log(lines.join('\n'));
 }
 

@@ -1,5 +1,7 @@
 import { auditRoutes } from '../features/audit/server/audit.routes.js';
 import { authRoutes } from '../features/auth/server/auth.routes.js';
+import { frameworkRoutes } from '../features/frameworks/server/frameworks.routes.js';
+import { instrumentRoutes } from '../features/instruments/server/instruments.routes.js';
 import { memberRoutes } from '../features/members/server/members.routes.js';
 import { importRoutes } from '../features/organizations/server/directory/directory.routes.js';
 import { organizationRoutes } from '../features/organizations/server/organizations.routes.js';
@@ -14,4 +16,6 @@ export const routeModules: ((app: App, deps: Deps) => Promise<void>)[] = [
   memberRoutes,
   importRoutes,
   auditRoutes,
+  frameworkRoutes,
+  instrumentRoutes,
 ];

@@ -4,8 +4,6 @@ import { AppError } from './http/errors.js';
 import type { App, Deps } from './http/types.js';
 import { mailOutbox } from './mail/mail.tables.js';
 
-const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -28,11 +26,11 @@ export async function systemRoutes(app: App, { db, config }: Deps): Promise<void
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true }, handler: async () => app.swagger() });
 
   if (!config.devOutbox) return;
-  // Mail kept when no SMTP server is set: readable from this machine, or by an operator elsewhere.
-  const readOutbox = async (request: { ip: string; headers: Record<string, unknown>; actor: { isOperator: boolean } | null }) => {
-    // A request relayed by a proxy on this machine is not "from this machine".
-    const local = loopback.has(request.ip) && !request.headers['x-forwarded-for'];
-    if (!local && !request.actor?.isOperator) throw new AppError('forbidden', 'The outbox is readable only from this machine or by an operator.');
+  // Mail kept when no SMTP server is set. It holds reset and invitation links, so only a signed-in
+  // platform operator reads it, whoever and wherever the request comes from.
+  const readOutbox = async (request: { actor: { isOperator: boolean } | null }) => {
+    if (!request.actor) throw new AppError('unauthenticated', 'Sign in as a platform operator to read the outbox.');
+    if (!request.actor.isOperator) throw new AppError('forbidden', 'Only a platform operator can read the outbox.');
     return db.select().from(mailOutbox).orderBy(desc(mailOutbox.id)).limit(50);
   };
   app.get('/dev/outbox.json', {

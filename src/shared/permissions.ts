@@ -20,6 +20,8 @@ export const permissionTable = {
   'member.invite': ['admin', 'coordinator'],
   'member.manage': ['admin'],
   'audit.read': ['admin'],
+  'framework.manage': ['admin'],
+  'instrument.manage': ['admin', 'coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -6,7 +6,13 @@ export const errorBodySchema = z.object({
   error: z.object({ code: z.enum(errorCodes), message: z.string(), field: z.string().optional() }),
 });
 export const okSchema = z.object({ ok: z.literal(true) });
-export const idParam = z.object({ id: z.coerce.number().int().positive() });
+/** A row id in a URL: plain digits only ("1e0", "0x1" and " 1" are not ids), within 32 bits. */
+export const idString = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, 'Use a whole-number id.')
+  .transform(Number)
+  .refine((n) => n <= 2_147_483_647, 'This id is out of range.');
+export const idParam = z.object({ id: idString });
 export const emailSchema = z.string().trim().toLowerCase().email('Enter a valid email address.').max(254);
 export const passwordSchema = z.string().min(10, 'Use at least 10 characters.').max(200, 'Use at most 200 characters.');
 export const localeSchema = z.enum(['en', 'fr', 'es']);

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { paginationQuery } from '../../shared/schemas.js';
 
+/** A calendar date the database can compare with: years 1900 to 2999. */
+const reasonableDate = z.string().date().refine((d) => d >= '1900-01-01' && d <= '2999-12-31', 'Use a date between 1900 and 2999.');
+
 export const auditQuery = paginationQuery.extend({
   orgId: z.coerce.number().int().positive().optional(),
   action: z.string().trim().max(60).optional(),
   actor: z.string().trim().max(254).optional(),
-  from: z.string().date().optional(),
-  to: z.string().date().optional(),
+  from: reasonableDate.optional(),
+  to: reasonableDate.optional(),
 });
 export const auditEntry = z.object({
   id: z.number(),

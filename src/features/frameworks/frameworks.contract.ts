@@ -24,3 +24,28 @@ export const frameworkDefinition = z.object({
   elements: z.array(frameworkElement).min(1).max(30),
 });
 export type FrameworkDefinition = z.infer<typeof frameworkDefinition>;
+
+export const frameworkSummary = z.object({
+  id: z.string(),
+  ownerOrgId: z.number().nullable(),
+  shipped: z.boolean(),
+  definition: frameworkDefinition,
+  editedAt: z.string().nullable(),
+  /** Whether the caller may edit it (operators for shipped ones, network admins for their own). */
+  canEdit: z.boolean(),
+});
+export type FrameworkSummary = z.infer<typeof frameworkSummary>;
+export const frameworkList = z.object({ items: z.array(frameworkSummary) });
+export const frameworkIdParam = z.object({ id: identifier });
+export const saveFrameworkBody = z.object({ definition: frameworkDefinition });
+export const createFrameworkBody = z.object({ ownerOrgId: z.number().int().positive(), definition: frameworkDefinition });
+export const networkFrameworksBody = z.object({ frameworkIds: z.array(identifier).max(30) });
+export const networkFrameworksResponse = z.object({
+  networkId: z.number(),
+  networkName: z.string(),
+  /** True when the network has not chosen, so every shipped framework applies. */
+  usingDefaults: z.boolean(),
+  frameworks: z.array(frameworkSummary),
+  canChoose: z.boolean(),
+});
+export type NetworkFrameworks = z.infer<typeof networkFrameworksResponse>;

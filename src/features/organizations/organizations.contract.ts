@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { countries, orgKinds, orgStatuses } from '../../shared/organizations.js';
 import { type Permission, permissionNames } from '../../shared/permissions.js';
-import { paginationQuery } from '../../shared/schemas.js';
+import { idString, paginationQuery } from '../../shared/schemas.js';
 import { abilitiesSchema } from '../auth/auth.contract.js';
 
 const code = z.string().trim().min(1, 'Enter a code.').max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, dots, dashes or underscores.');
@@ -66,4 +66,4 @@ export const updateOrgBody = z
   .refine((b) => Object.keys(b).length > 0, 'Send at least one field to change.');
 export const moveOrgBody = z.object({ parentId: z.number().int().positive() });
 export const partnerLinkBody = z.object({ partnerId: z.number().int().positive() });
-export const partnerLinkParams = z.object({ id: z.coerce.number().int().positive(), partnerId: z.coerce.number().int().positive() });
+export const partnerLinkParams = z.object({ id: idString, partnerId: idString });

@@ -4,3 +4,5 @@ export * from '../../features/auth/server/auth.tables.js';
 export * from '../../features/members/server/members.tables.js';
 export * from '../../features/audit/server/audit.tables.js';
 export * from '../mail/mail.tables.js';
+export * from '../../features/frameworks/server/frameworks.tables.js';
+export * from '../../features/instruments/server/instruments.tables.js';

@@ -12,7 +12,8 @@ import { demoNetwork, demoPartner, demoStates } from './demo.data.js';
 export const DEMO_PASSWORD = 'schoolwell-demo';
 
 /** The demo accounts, one per role, as the README lists them. */
-export const demoAccounts: { email: string; name: string; role: Role; at: string; description: string }[] = [
+export const demoAccounts: { email: string; name: string; role: Role | 'operator'; at?: string; description: string }[] = [
+  { email: 'operator@demo.schoolwell.test', name: 'Oli Operator', role: 'operator', description: 'platform operator (reads the development outbox at /dev/outbox)' },
   { email: 'admin@demo.schoolwell.test', name: 'Avery Admin', role: 'admin', at: demoNetwork.code, description: `admin of ${demoNetwork.name}` },
   { email: 'coordinator@demo.schoolwell.test', name: 'Casey Coordinator', role: 'coordinator', at: '5300101', description: 'coordinator of Cedar Valley School District' },
   { email: 'member@demo.schoolwell.test', name: 'Morgan Member', role: 'member', at: '530010100001', description: 'member at Alder Creek Elementary School' },
@@ -67,9 +68,8 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
     const served = ['530010100001', '530010100002', '530010100003'].map((c) => byCode.get(c)!.id!);
     await tx.insert(partnerLinks).values(served.map((orgId) => ({ partnerId: partner.id!, orgId })));
     for (const a of demoAccounts) {
-      const [u] = await tx.insert(users).values({ email: a.email, name: a.name, passwordHash: hash }).returning({ id: users.id });
-      const org = byCode.get(a.at)!;
-      await tx.insert(memberships).values({ userId: u.id, orgId: org.id!, role: a.role });
+      const [u] = await tx.insert(users).values({ email: a.email, name: a.name, passwordHash: hash, isOperator: a.role === 'operator' }).returning({ id: users.id });
+      if (a.role !== 'operator') await tx.insert(memberships).values({ userId: u.id, orgId: byCode.get(a.at!)!.id!, role: a.role });
     }
     await writeAudit(tx, { action: 'demo.seeded', org: { id: network.id!, path: network.path }, details: { organizations: next, accounts: demoAccounts.length } });
   });

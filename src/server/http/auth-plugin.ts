@@ -41,6 +41,13 @@ function assertSameOrigin(request: FastifyRequest): void {
   if (normalHost(url.host, scheme) !== normalHost(request.host, scheme)) throw new AppError('csrf_failed', 'The request came from another site.');
 }
 
+/** Marks every route a plugin registers inside `scope` as public (static files, API docs). */
+export function publicRoutes(scope: FastifyInstance): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = { ...(route.config as object), public: true };
+  });
+}
+
 /**
  * Default deny: every route needs a valid session unless its config says `public: true`.
  * State-changing requests also need the session's CSRF token in `x-csrf-token`.
@@ -51,7 +58,9 @@ async function authPlugin(app: FastifyInstance, opts: { db: Db }): Promise<void>
   app.decorateRequest('csrfToken', null);
 
   app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
-    if (!request.url.startsWith('/api/') && !request.url.startsWith('/dev/')) return;
+    // Decided by the matched route, never by the URL text (which may be percent-encoded).
+    // No match means the not-found handler answers, and it reveals nothing.
+    if (request.routeOptions.url === undefined) return;
     const isPublic = request.routeOptions.config?.public === true;
     const unsafe = !safeMethods.has(request.method);
     if (unsafe) assertSameOrigin(request);

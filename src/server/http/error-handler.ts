@@ -52,7 +52,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(409).send(body('conflict', field ? `That ${field} is already in use.` : 'That value is already in use.', field));
     }
     if (state === '23503') return reply.code(409).send(body('conflict', 'A linked record is missing or still in use.'));
-    if (state === '22P02' || state === '22003') return reply.code(400).send(body('validation_failed', 'A value has the wrong format.'));
+    // Malformed or out-of-range values the schema let through (encodings, dates, numbers).
+    if (state && ['22P02', '22003', '22021', '22P05', '22007', '22008'].includes(state)) return reply.code(400).send(body('validation_failed', 'A value has the wrong format or is out of range.'));
     if (err.statusCode === 429) {
       return reply.code(429).send(body('rate_limited', 'Too many attempts. Wait a moment and try again.'));
     }

@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { syncShippedContent } from '../../features/instruments/server/content.sync.js';
 import { buildApp } from '../app.js';
 import { type Config, testConfig } from '../config.js';
 import type { Database, Db } from '../db/client.js';
@@ -14,9 +15,13 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-/** The real app on a real, empty, migrated database. Use in `beforeAll`, close in `afterAll`. */
-export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestContext> {
+/**
+ * The real app on a real, empty, migrated database. Use in `beforeAll`, close in `afterAll`.
+ * `content: true` also loads the shipped frameworks and instruments, as `npm start` does.
+ */
+export async function startTestApp(overrides: Partial<Config> = {}, opts: { content?: boolean } = {}): Promise<TestContext> {
   const database = await createTestDatabase();
+  if (opts.content) await syncShippedContent(database.db);
   // Tests sign in many times from one address; the rate-limit test sets its own low limit.
   const config = testConfig({ loginRateLimitPerMinute: 10_000, ...overrides });
   const app = await buildApp({ db: database.db, config, serveClient: false });

@@ -19,9 +19,12 @@ export async function listAudit(
 ): Promise<AuditPage> {
   const adminScope = inScopeFor(actor, 'audit.read', auditLog.orgPath);
   if (!actor.isOperator && !actor.grants.some((g) => g.role === 'admin')) throw forbidden('Only admins can read the audit log.');
+  // Account events (sign-ins, password changes) carry no organisation: an admin reads them only
+  // for people whose every role lies inside what that admin administers.
   const peopleInScope = sql`(${auditLog.orgPath} is null and ${auditLog.actorId} in (
     select ${memberships.userId} from ${memberships} join ${organizations} on ${organizations.id} = ${memberships.orgId}
-    where ${inScopeFor(actor, 'audit.read', organizations.path)}))`;
+    group by ${memberships.userId}
+    having bool_and(${inScopeFor(actor, 'audit.read', organizations.path)})))`;
   const conditions: SQL[] = [actor.isOperator ? sql`true` : sql`(${adminScope} or ${peopleInScope})`];
   if (q.orgId) {
     const org = await findOrg(db, q.orgId);

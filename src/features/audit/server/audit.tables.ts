@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
@@ -19,5 +20,5 @@ export const auditLog = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>(),
     ip: text('ip'),
   },
-  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_org_path_idx').on(t.orgPath), index('audit_log_action_idx').on(t.action)],
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_org_path_idx').using('btree', sql`${t.orgPath} text_pattern_ops`), index('audit_log_action_idx').on(t.action)],
 );

@@ -12,7 +12,9 @@ export async function authRoutes(app: App, { db, config, mailer }: Deps): Promis
     schema: { tags: ['auth'], summary: 'Sign in', body: loginBody, response: { 200: meResponse, 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema } },
     handler: async (request, reply) => {
       const result = await login(db, { ...request.body, ip: request.ip, ttlHours: config.sessionTtlHours });
-      setSessionCookie(request, reply, result);
+      // The session this browser held before ends; a sign-in never keeps two alive.
+      if (request.sessionId) await logout(db, request.sessionId);
+      setSessionCookie(request, reply, result, config.publicUrl);
       return getMe(db, result.user.id, result.csrfToken);
     },
   });

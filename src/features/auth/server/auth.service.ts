@@ -61,34 +61,42 @@ export async function createSession(db: Db, userId: number, ttlHours: number): P
   return { token, csrfToken, expiresAt };
 }
 
-async function recordFailure(db: Db, email: string): Promise<void> {
-  await db
-    .insert(loginThrottle)
-    .values({ email, failures: 1 })
-    .onConflictDoUpdate({ target: loginThrottle.email, set: { failures: sql`${loginThrottle.failures} + 1`, lastFailedAt: sql`now()` } });
+/**
+ * Counts a sign-in attempt before the password is checked, atomically (row lock), so parallel
+ * guesses cannot all slip in before the first failure is recorded. Returns the seconds still to
+ * wait, or 0 when this attempt may go ahead (and is already counted).
+ */
+async function reserveAttempt(db: Db, email: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.insert(loginThrottle).values({ email, failures: 0 }).onConflictDoNothing();
+    const [row] = await tx.select().from(loginThrottle).where(eq(loginThrottle.email, email)).for('update');
+    const wait = lockSecondsLeft(row.failures, row.lastFailedAt);
+    if (wait > 0) return wait;
+    await tx.update(loginThrottle).set({ failures: row.failures + 1, lastFailedAt: sql`now()` }).where(eq(loginThrottle.email, email));
+    return 0;
+  });
 }
 
 /**
- * Checks email and password. Failures count per email address, whether or not it has an
- * account, and past five each further attempt must wait (15 s doubling to 15 min), so guessing
- * is slow even from many addresses and the answers never reveal who has an account.
+ * Checks email and password. Attempts count per email address, whether or not it has an account,
+ * and past five failures each further attempt must wait (15 s doubling to 15 min), so guessing is
+ * slow even from many addresses and the answers never reveal who has an account. Anyone can keep
+ * an address waiting that way; the wait is capped so a real owner is never locked out for long.
  * @throws AppError invalid_credentials | rate_limited
  */
 export async function login(db: Db, input: { email: string; password: string; ip: string | null; ttlHours: number }) {
   const email = normalizeEmail(input.email);
-  const [throttle] = await db.select().from(loginThrottle).where(eq(loginThrottle.email, email));
-  const wait = throttle ? lockSecondsLeft(throttle.failures, throttle.lastFailedAt) : 0;
-  if (wait > 0) {
-    throw new AppError('rate_limited', `Too many failed attempts. Try again in ${wait} seconds.`, undefined, wait);
-  }
+  const wait = await reserveAttempt(db, email);
+  if (wait > 0) throw new AppError('rate_limited', `Too many failed attempts. Try again in ${wait} seconds.`, undefined, wait);
   const [user] = await db.select().from(users).where(eq(sql`lower(${users.email})`, email));
   const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(user.passwordHash, input.password) : (await burnPasswordCheck(input.password), false);
   if (!ok || !user) {
-    await recordFailure(db, email);
+    // Old rows are swept here rather than by a timer; the table holds recent failures only.
+    await db.delete(loginThrottle).where(lt(loginThrottle.lastFailedAt, sql`now() - interval '1 day'`));
     await writeAudit(db, { action: 'auth.login_failed', actor: user ? { userId: user.id, email: user.email } : null, details: user ? undefined : { email }, ip: input.ip });
     throw new AppError('invalid_credentials', 'The email or password is not right.');
   }
-  if (throttle) await db.delete(loginThrottle).where(eq(loginThrottle.email, email));
+  await db.delete(loginThrottle).where(eq(loginThrottle.email, email));
   const session = await createSession(db, user.id, input.ttlHours);
   await writeAudit(db, { action: 'auth.login', actor: { userId: user.id, email: user.email }, ip: input.ip });
   return { user, ...session };
@@ -111,6 +119,8 @@ export async function changePassword(db: Db, actor: Actor, sessionId: string, cu
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash: hash, passwordChangedAt: sql`now()` }).where(eq(users.id, user.id));
     await tx.delete(sessions).where(and(eq(sessions.userId, user.id), sql`${sessions.id} <> ${sessionId}`));
+    // Reset links mailed before the change must not undo it.
+    await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt)));
     await writeAudit(tx, { action: 'auth.password_changed', actor: { userId: user.id, email: user.email } });
   });
 }
@@ -153,6 +163,8 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
       .returning();
     await tx.delete(loginThrottle).where(eq(loginThrottle.email, normalizeEmail(user.email)));
     await tx.delete(sessions).where(eq(sessions.userId, reset.userId));
+    // Any other reset link of the account is spent too.
+    await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(and(eq(passwordResets.userId, reset.userId), isNull(passwordResets.usedAt)));
     await writeAudit(tx, { action: 'auth.password_reset', actor: { userId: user.id, email: user.email } });
   });
 }

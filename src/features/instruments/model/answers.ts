@@ -22,7 +22,8 @@ function condition(def: InstrumentDefinition, src: string): Node {
 /** Reads answers for the expression language; special answers (NA, DK, PNS) read as no answer. */
 export function answerLookup(answers: Answers): (name: string) => Value {
   return (name) => {
-    const v = answers[name];
+    // Own answers only: an item called "constructor" must not read Object.prototype.constructor.
+    const v = Object.hasOwn(answers, name) ? answers[name] : undefined;
     if (v === undefined || v === 'NA' || v === 'DK' || v === 'PNS') return null;
     return v as Value;
   };
@@ -30,11 +31,15 @@ export function answerLookup(answers: Answers): (name: string) => Value {
 
 /**
  * Which items are shown, given the answers: a section's or an item's show-if reads the answers
- * that stand before it. Conditions are validated at publish; one that fails here hides nothing.
+ * that stand before it, where an answer to a hidden item reads as no answer (hiding q2 also hides
+ * a q3 shown only for a q2 answer). Conditions are validated at publish; one that fails here hides
+ * nothing.
  */
 export function visibleItems(def: InstrumentDefinition, answers: Answers): Set<string> {
   const shown = new Set<string>();
-  const lookup = answerLookup(answers);
+  const hidden = new Set<string>();
+  const read = answerLookup(answers);
+  const lookup = (name: string) => (hidden.has(name) ? null : read(name));
   const test = (src: string | undefined) => {
     if (!src) return true;
     try {
@@ -44,10 +49,19 @@ export function visibleItems(def: InstrumentDefinition, answers: Answers): Set<s
     }
   };
   for (const section of def.sections) {
-    if (!test(section.showIf)) continue;
-    for (const item of section.items) if (test(item.showIf)) shown.add(item.id);
+    const sectionShown = test(section.showIf);
+    for (const item of section.items) {
+      if (sectionShown && test(item.showIf)) shown.add(item.id);
+      else for (const slot of specOf(item).slots(item)) hidden.add(slot.id);
+    }
   }
   return shown;
+}
+
+/** No answer, or an empty text or list (what `answered()` reads as unanswered). */
+function isBlank(answers: Answers, key: string): boolean {
+  const v = Object.hasOwn(answers, key) ? answers[key] : undefined;
+  return v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 }
 
 /**
@@ -75,7 +89,7 @@ export function validateAnswers(def: InstrumentDefinition, raw: Record<string, u
   for (const [key, { item }] of slots) if (key in clean && !shown.has(item.id)) delete clean[key];
   if (opts.requireAnswers) {
     for (const [key, { item }] of slots) {
-      if (item.required && shown.has(item.id) && !(key in clean)) errors.push({ item: key, message: 'This question needs an answer.' });
+      if (item.required && shown.has(item.id) && isBlank(clean, key)) errors.push({ item: key, message: 'This question needs an answer.' });
     }
   }
   return { answers: clean, errors };

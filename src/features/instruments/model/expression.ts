@@ -113,6 +113,8 @@ export function parseExpression(src: string): Node {
     if (++depth > 50) throw new ExpressionError('The expression is nested too deeply.', tok.at);
     try {
       if (tok.t === 'num') {
+        // 1e999 would read as Infinity, which no expression can write back.
+        if (!Number.isFinite(Number(tok.v))) throw new ExpressionError('The number is too large.', tok.at);
         p++;
         return { k: 'num', v: Number(tok.v) };
       }
@@ -321,13 +323,14 @@ export function truthy(v: Value): boolean {
   return v !== null && v !== false && v !== 0 && v !== '';
 }
 
-/** Writes a tree back as text (used by exporters and the editor). */
+/** Writes a tree back as text (used by exporters and the editor); parsing it gives the same tree. */
 export function formatExpression(node: Node): string {
   switch (node.k) {
     case 'num':
       return String(node.v);
     case 'str':
-      return JSON.stringify(node.v);
+      // Only the quote and the backslash are escapes in the language (not JSON's \n or \u0000).
+      return `"${node.v.replace(/[\\"]/g, '\\$&')}"`;
     case 'bool':
       return String(node.v);
     case 'null':
@@ -337,16 +340,27 @@ export function formatExpression(node: Node): string {
     case 'list':
       return `[${node.items.map(formatExpression).join(', ')}]`;
     case 'not':
-      return `not ${wrap(node.arg)}`;
+      return `not ${node.arg.k === 'bin' ? `(${formatExpression(node.arg)})` : formatExpression(node.arg)}`;
     case 'neg':
-      return `-${wrap(node.arg)}`;
+      return `-${node.arg.k === 'bin' || node.arg.k === 'not' ? `(${formatExpression(node.arg)})` : formatExpression(node.arg)}`;
     case 'call':
       return `${node.fn}(${node.args.map(formatExpression).join(', ')})`;
-    case 'bin':
-      return `${wrap(node.left)} ${node.op} ${wrap(node.right)}`;
+    case 'bin': {
+      const p = precedence[node.op];
+      return `${operand(node.left, p, false)} ${node.op} ${operand(node.right, p, true)}`;
+    }
   }
 }
 
-function wrap(n: Node): string {
-  return n.k === 'bin' ? `(${formatExpression(n)})` : formatExpression(n);
+const precedence: Record<BinOp, number> = { or: 1, and: 2, '==': 3, '!=': 3, '<': 3, '<=': 3, '>': 3, '>=': 3, in: 3, contains: 3, '+': 4, '-': 4, '*': 5, '/': 5 };
+
+/**
+ * An operand of a binary operator, in brackets only where the parser needs them: a looser
+ * operator, the same one on the right (operators group to the left; comparisons do not chain),
+ * and `not`, which reads a whole comparison, under anything but and/or. Bracketing every operand
+ * would nest a long sum (q1 + q2 + … + q60) beyond the parser's depth limit.
+ */
+function operand(n: Node, parent: number, right: boolean): string {
+  const wrap = n.k === 'not' ? parent > precedence.and : n.k === 'bin' && (precedence[n.op] < parent || (precedence[n.op] === parent && (right || parent === precedence['=='])));
+  return wrap ? `(${formatExpression(n)})` : formatExpression(n);
 }

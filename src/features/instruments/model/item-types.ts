@@ -29,9 +29,12 @@ export interface ItemTypeSpec<T extends ItemType> {
 const one = (item: Item, kind: Slot['kind']): Slot[] => [{ id: item.id, itemId: item.id, kind }];
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
-/** Top two of up to five points, top three of six or more, unless the label set says otherwise. */
+/**
+ * Top two of up to five points, top three of six or more, unless the label set says otherwise;
+ * never the bottom point (on a two-point scale only the top one, or every answer would count).
+ */
 export function defaultFavorableFrom(points: number, min = 1): number {
-  return min + points - (points <= 5 ? 2 : 3);
+  return Math.max(min + 1, min + points - (points <= 5 ? 2 : 3));
 }
 
 function labelSetOf(item: { labelSet: string }, ctx: Ctx): LabelSet | undefined {
@@ -119,7 +122,9 @@ export const itemTypes: { [T in ItemType]: ItemTypeSpec<T> } = {
     answerable: true,
     slots: (item) => one(item, 'date'),
     check: (item, _slot, value) => {
-      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) return 'Answer with a date as YYYY-MM-DD.';
+      // Date.parse rolls 2024-02-30 over to March 1; a real date reads back as itself.
+      const time = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;
+      if (typeof value !== 'string' || Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value) return 'Answer with a date as YYYY-MM-DD.';
       if (item.min && value < item.min) return `The earliest allowed date is ${item.min}.`;
       if (item.max && value > item.max) return `The latest allowed date is ${item.max}.`;
       return null;

@@ -1,6 +1,6 @@
 import { ExpressionError, parseExpression, referencesOf } from './expression.js';
 import { type InstrumentDefinition, instrumentDefinition, type Item } from './instrument.schema.js';
-import { allSlots, specOf } from './item-types.js';
+import { allItems, allSlots, specOf } from './item-types.js';
 import { type LanguageCode, type LocalizedText } from './text.js';
 
 export interface DefinitionIssue {
@@ -31,16 +31,23 @@ export function validateDefinition(input: unknown, knownTags?: Set<string>): { d
     if (set.favorableFrom !== undefined && set.favorableFrom > set.points) error(`labelSets.${name}.favorableFrom`, 'Favourable answers must start within the scale.');
   }
 
+  if (knownTags) for (const tag of def.tags ?? []) if (!knownTags.has(tag)) error('tags', `No framework element "${tag}".`);
+
   const sectionIds = new Set<string>();
   const itemIds = new Set<string>();
   const slots = new Map(allSlots(def).map((s) => [s.id, s]));
+  // Every item, so that a later one is reported as later, not as missing.
+  const items = new Map(allItems(def).map(({ item }) => [item.id, item]));
   // Slots and items answered before the current point, for show-if ordering.
   const before = new Set<string>();
   const checkExpression = (path: string, src: string | undefined, known: Set<string>, what: string) => {
     if (!src) return;
     try {
       for (const ref of referencesOf(parseExpression(src))) {
-        if (!slots.has(ref) && !itemIds.has(ref)) error(path, `${what} names "${ref}", which is not a question of this instrument.`);
+        const item = items.get(ref);
+        if (!slots.has(ref) && !item) error(path, `${what} names "${ref}", which is not a question of this instrument.`);
+        // A note or a whole matrix has no value of its own: the expression would read nothing, always.
+        else if (!slots.has(ref) && item?.type !== 'calc') error(path, `${what} names "${ref}", which takes no answer${item?.type === 'matrix' ? `; name a row, as "${ref}.${item.rows[0].id}"` : ''}.`);
         else if (!known.has(ref)) error(path, `${what} reads "${ref}", which comes later; it can only read earlier answers.`);
       }
     } catch (e) {
@@ -64,6 +71,10 @@ export function validateDefinition(input: unknown, knownTags?: Set<string>): { d
       if (def.kind === 'survey' && item.required) error(`${ip}.required`, 'Every survey question must be skippable.');
       if ('demographic' in item && item.demographic && item.required) error(`${ip}.required`, 'Demographic questions are always skippable.');
       if (knownTags) for (const tag of item.tags ?? []) if (!knownTags.has(tag)) error(`${ip}.tags`, `No framework element "${tag}".`);
+      if (knownTags && item.type === 'matrix')
+        item.rows.forEach((row, ri) => {
+          for (const tag of row.tags ?? []) if (!knownTags.has(tag)) error(`${ip}.rows.${ri}.tags`, `No framework element "${tag}".`);
+        });
       before.add(item.id);
       for (const s of specOf(item).slots(item)) before.add(s.id);
     });
@@ -97,6 +108,7 @@ function checkItem(def: InstrumentDefinition, item: Item, path: string, error: (
   if ((item.type === 'likert' || item.type === 'matrix') && !def.labelSets[item.labelSet]) error(`${path}.labelSet`, `There is no label set "${item.labelSet}".`);
   if (item.type === 'rating' && item.min >= item.max) error(`${path}.max`, 'The top of the scale must be above its bottom.');
   if (item.type === 'number' && item.min !== undefined && item.max !== undefined && item.min > item.max) error(`${path}.max`, 'The largest value must not be below the smallest.');
+  if (item.type === 'date' && item.min !== undefined && item.max !== undefined && item.min > item.max) error(`${path}.max`, 'The latest date must not be before the earliest.');
   if (item.type === 'single_choice' || item.type === 'multiple_choice') {
     const values = item.choices.map((c) => c.value);
     if (new Set(values).size !== values.length) error(`${path}.choices`, 'Two choices have the same value.');

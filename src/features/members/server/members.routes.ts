@@ -1,5 +1,5 @@
 import { setSessionCookie } from '../../auth/server/auth.cookie.js';
-import { createSession } from '../../auth/server/auth.service.js';
+import { createSession, logout } from '../../auth/server/auth.service.js';
 import { getMe } from '../../auth/server/auth.me.js';
 import type { App, Deps } from '../../../server/http/types.js';
 import { authErrors, errorBodySchema, idParam, okSchema } from '../../../shared/schemas.js';
@@ -66,8 +66,9 @@ export async function memberRoutes(app: App, { db, config, mailer }: Deps): Prom
     schema: { tags, summary: 'Accept an invitation and sign in', body: acceptInvitationBody, response: { 200: acceptInvitationResponse, 400: errorBodySchema, 401: errorBodySchema, 410: errorBodySchema } },
     handler: async (request, reply) => {
       const { userId } = await acceptInvitation(db, { ...request.body, ip: request.ip });
+      if (request.sessionId) await logout(db, request.sessionId);
       const session = await createSession(db, userId, config.sessionTtlHours);
-      setSessionCookie(request, reply, session);
+      setSessionCookie(request, reply, session, config.publicUrl);
       return getMe(db, userId, session.csrfToken);
     },
   });

@@ -67,6 +67,11 @@ export async function inviteMember(
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.orgId, orgId), eq(sql`lower(${users.email})`, input.email)));
   if (existing) throw conflict('This person is already a member here. Change their role instead.', 'email');
+  const open = await db
+    .select({ role: invitations.role })
+    .from(invitations)
+    .where(and(eq(invitations.orgId, orgId), eq(invitations.email, input.email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+  if (open.some((o) => !invitableRoles[callerRole].includes(o.role as Role))) throw forbidden('An invitation for a role you cannot give is already open for this address.');
   const token = newToken();
   const id = await db.transaction(async (tx) => {
     // A new invitation for the same address replaces the open one.
@@ -91,6 +96,8 @@ export async function revokeInvitation(db: Db, { actor, ip }: Audited, invitatio
   const [inv] = await db.select().from(invitations).where(eq(invitations.id, invitationId));
   const org = inv ? await findOrg(db, inv.orgId) : undefined;
   assertCan(actor, 'member.invite', org, 'Invitation');
+  // Whoever could not have sent an invitation (a coordinator, for an admin role) cannot withdraw it.
+  if (!invitableRoles[roleAt(actor, org!.path)!].includes(inv!.role as Role)) throw forbidden('Your role cannot withdraw an invitation for this role.');
   await db.transaction(async (tx) => {
     await tx.update(invitations).set({ revokedAt: sql`now()` }).where(eq(invitations.id, invitationId));
     await writeAudit(tx, { action: 'member.invitation_revoked', actor, org: org!, targetType: 'invitation', targetId: invitationId, details: { email: inv!.email }, ip });

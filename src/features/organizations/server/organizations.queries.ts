@@ -11,9 +11,18 @@ export async function findOrg(db: DbOrTx, id: number): Promise<OrgRow | undefine
   return row;
 }
 
-export async function findOrgByCode(db: DbOrTx, code: string): Promise<OrgRow | undefined> {
-  const rows = await db.select().from(organizations).where(eq(organizations.code, code)).orderBy(asc(organizations.depth)).limit(1);
-  return rows[0];
+/**
+ * Organisations named by a code, or by a path of codes from the top ("NSWC/CA"), for the command
+ * line. Codes repeat across networks, so a bare code may name several.
+ */
+export async function findOrgsByCode(db: DbOrTx, codePath: string): Promise<OrgRow[]> {
+  const [first, ...rest] = codePath.split('/').filter(Boolean);
+  let found = await db.select().from(organizations).where(eq(organizations.code, first ?? '')).orderBy(asc(organizations.depth), asc(organizations.id)).limit(10);
+  for (const code of rest) {
+    if (found.length !== 1) return [];
+    found = await db.select().from(organizations).where(sql`${organizations.code} = ${code} and ${inSubtree(found[0].path)}`).orderBy(asc(organizations.depth)).limit(10);
+  }
+  return found;
 }
 
 /** Ids parsed from a path, root first: '/1/4/27/' → [1, 4, 27]. */
@@ -81,3 +90,16 @@ export async function findAncestors(db: DbOrTx, path: string) {
   return rows.sort((a, b) => a.path.length - b.path.length);
 }
 
+
+/** Advisory-lock key space of organisation trees (the second key is the tree's root id). */
+const TREE_LOCK = 7301;
+
+/**
+ * Serialises changes to organisation trees (create, move, archive, import) for the rest of the
+ * transaction: each takes its trees' locks first, roots in ascending order, then re-reads the
+ * rows it changes, so two moves never work from stale paths.
+ */
+export async function lockTrees(tx: DbOrTx, paths: string[]): Promise<void> {
+  const roots = [...new Set(paths.map((p) => pathIds(p)[0]))].sort((a, b) => a - b);
+  for (const root of roots) await tx.execute(sql`select pg_advisory_xact_lock(${TREE_LOCK}::int, ${root}::int)`);
+}

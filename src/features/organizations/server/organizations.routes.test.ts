@@ -444,7 +444,10 @@ describe('partner links', () => {
   });
 
   it('links only organisations of kind partner, only to schools and districts', async () => {
-    expectError(await as.districtCoordinator.post(`/api/orgs/${w.schoolA1.id}/partners`, { partnerId: w.schoolA2.id }), 400, 'validation_failed', 'partnerId');
+    // Not a partner answers like a missing one, inside scope or out of it, so nothing leaks.
+    expectError(await as.districtCoordinator.post(`/api/orgs/${w.schoolA1.id}/partners`, { partnerId: w.schoolA2.id }), 404, 'not_found');
+    expectError(await as.districtCoordinator.post(`/api/orgs/${w.schoolA1.id}/partners`, { partnerId: w.schoolB1.id }), 404, 'not_found');
+    expectError(await as.districtCoordinator.post(`/api/orgs/${w.schoolA1.id}/partners`, { partnerId: w.stateB.id }), 404, 'not_found');
     expectError(await as.networkAdmin.post(`/api/orgs/${w.stateA.id}/partners`, { partnerId: w.partner.id }), 400, 'validation_failed', 'id');
     expectError(await as.districtCoordinator.post(`/api/orgs/${w.schoolA1.id}/partners`, { partnerId: 987654 }), 404, 'not_found');
     expectError(await as.districtCoordinator.post(`/api/orgs/${w.schoolA1.id}/partners`, { partnerId: 'p' }), 400, 'validation_failed', 'partnerId');

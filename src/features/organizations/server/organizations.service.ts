@@ -1,5 +1,5 @@
 import { and, eq, or, sql } from 'drizzle-orm';
-import { type Actor, assertCan, inScope, inScopeFor, roleAt } from '../../../server/authz/scope.js';
+import { type Actor, assertCan, can, inScope, inScopeFor, roleAt } from '../../../server/authz/scope.js';
 import type { Db, DbOrTx } from '../../../server/db/client.js';
 import { badRequest, conflict, forbidden, notFound } from '../../../server/http/errors.js';
 import { allowedParents, type OrgKind } from '../../../shared/organizations.js';
@@ -15,6 +15,7 @@ import {
   listOrgPage,
   type OrgRow,
   pathIds,
+  lockTrees,
   reserveOrgIds,
   searchFilter,
   statusFilter,
@@ -146,6 +147,12 @@ export async function createOrg(
   }
   assertPlacement(input.kind, parent);
   const id = await db.transaction(async (tx) => {
+    if (parent) {
+      // Under the tree lock, the parent's path is current even if it was just moved.
+      await lockTrees(tx, [parent.path]);
+      parent = (await findOrg(tx, parent.id))!;
+      assertPlacement(input.kind, parent);
+    }
     const [newId] = await reserveOrgIds(tx, 1);
     const path = `${parent?.path ?? '/'}${newId}/`;
     await tx.insert(organizations).values({
@@ -180,7 +187,8 @@ export async function updateOrg(
 ): Promise<OrgDetail> {
   const org = await findOrg(db, id);
   assertCan(actor, 'org.update', org);
-  const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (org as Record<string, unknown>)[k] !== v));
+  // Compared as JSON so lists (languages) count as changed only when they differ.
+  const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && JSON.stringify((org as Record<string, unknown>)[k]) !== JSON.stringify(v)));
   if (changes.gradeSpan === '') changes.gradeSpan = null;
   if (Object.keys(changes).length > 0) {
     await db.transaction(async (tx) => {
@@ -193,59 +201,80 @@ export async function updateOrg(
 }
 
 /**
- * Moves an organisation and everything below it under a new parent. The caller must administer
- * both the organisation and the destination.
+ * Changing where an organisation sits, or whether it exists, needs rights above it: at its
+ * current parent (an admin cannot move or archive the organisation their own role hangs on).
+ * Top-level organisations are for operators.
+ */
+async function assertRightAbove(db: DbOrTx, actor: Actor, org: OrgRow, permission: 'org.move' | 'org.archive'): Promise<void> {
+  if (actor.isOperator) return;
+  const parent = org.parentId === null ? undefined : await findOrg(db, org.parentId);
+  if (!parent || !can(actor, permission, parent)) {
+    throw forbidden(org.parentId === null ? 'Only a platform operator can do this to a top-level organisation.' : 'This needs admin rights where the organisation sits now, above it.');
+  }
+}
+
+/**
+ * Moves an organisation and everything below it under a new parent. The caller must hold admin
+ * rights above it where it is now and at the destination. Concurrent tree changes are
+ * serialised by the tree lock, and the rows are re-read under it.
  * @throws AppError not_found | forbidden | validation_failed (cycle, wrong kind) | conflict
  */
 export async function moveOrg(db: Db, { actor, ip }: Audited, id: number, parentId: number): Promise<OrgDetail> {
-  const org = await findOrg(db, id);
-  assertCan(actor, 'org.move', org);
-  const parent = await findOrg(db, parentId);
-  assertCan(actor, 'org.create', parent, 'Destination organisation');
-  if (parent!.path.startsWith(org!.path)) throw badRequest('An organisation cannot move under itself or one of its own sub-organisations.', 'parentId');
-  assertPlacement(org!.kind as OrgKind, parent!);
-  if (org!.parentId === parent!.id) return getOrgDetail(db, actor, id);
-  const newPath = `${parent!.path}${org!.id}/`;
-  const depthDelta = parent!.depth + 1 - org!.depth;
+  const seen = await findOrg(db, id);
+  assertCan(actor, 'org.move', seen);
+  const seenParent = await findOrg(db, parentId);
+  assertCan(actor, 'org.create', seenParent, 'Destination organisation');
   await db.transaction(async (tx) => {
+    await lockTrees(tx, [seen!.path, seenParent!.path]);
+    const org = (await findOrg(tx, id))!;
+    const parent = (await findOrg(tx, parentId))!;
+    await assertRightAbove(tx, actor, org, 'org.move');
+    if (!can(actor, 'org.create', parent)) throw forbidden();
+    if (parent.path.startsWith(org.path)) throw badRequest('An organisation cannot move under itself or one of its own sub-organisations.', 'parentId');
+    assertPlacement(org.kind as OrgKind, parent);
+    if (org.parentId === parent.id) return;
+    const newPath = `${parent.path}${org.id}/`;
+    const depthDelta = parent.depth + 1 - org.depth;
     // A state keeps its own id as state; anything else takes the destination's state.
-    const stateSet = org!.kind === 'state' ? sql`${organizations.stateId}` : sql`${parent!.stateId}::int`;
+    const stateSet = org.kind === 'state' ? sql`${organizations.stateId}` : sql`${parent.stateId}::int`;
     await tx
       .update(organizations)
       .set({
-        path: sql`${newPath} || substr(${organizations.path}, ${org!.path.length + 1})`,
+        path: sql`${newPath} || substr(${organizations.path}, ${org.path.length + 1})`,
         depth: sql`${organizations.depth} + ${depthDelta}::int`,
         stateId: stateSet,
         updatedAt: sql`now()`,
       })
-      .where(inSubtree(org!.path));
-    await tx.update(organizations).set({ parentId: parent!.id }).where(eq(organizations.id, id));
-    await writeAudit(tx, { action: 'org.moved', actor, org: { id, path: newPath }, targetType: 'organization', targetId: id, details: { fromParentId: org!.parentId, toParentId: parent!.id }, ip });
+      .where(inSubtree(org.path));
+    await tx.update(organizations).set({ parentId: parent.id }).where(eq(organizations.id, id));
+    await writeAudit(tx, { action: 'org.moved', actor, org: { id, path: newPath }, targetType: 'organization', targetId: id, details: { fromParentId: org.parentId, toParentId: parent.id }, ip });
   });
   return getOrgDetail(db, actor, id);
 }
 
 /**
  * Archives an organisation with everything below it (or restores them). Archived organisations
- * stay readable but take no new work; roles held at them stop applying.
+ * stay readable but take no new work; roles held at them stop applying. Needs rights above it.
  * @throws AppError not_found | forbidden | conflict
  */
 export async function setOrgArchived(db: Db, { actor, ip }: Audited, id: number, archived: boolean): Promise<OrgDetail> {
-  const org = await findOrg(db, id);
-  assertCan(actor, 'org.archive', org);
-  if (org!.parentId === null && !actor.isOperator) throw forbidden('Only a platform operator can archive a top-level organisation.');
-  if (!archived && org!.parentId !== null) {
-    const parent = await findOrg(db, org!.parentId);
-    if (parent?.status !== 'active') throw conflict('The parent organisation is archived. Restore it first.');
-  }
+  const seen = await findOrg(db, id);
+  assertCan(actor, 'org.archive', seen);
   await db.transaction(async (tx) => {
+    await lockTrees(tx, [seen!.path]);
+    const org = (await findOrg(tx, id))!;
+    await assertRightAbove(tx, actor, org, 'org.archive');
+    if (!archived && org.parentId !== null) {
+      const parent = await findOrg(tx, org.parentId);
+      if (parent?.status !== 'active') throw conflict('The parent organisation is archived. Restore it first.');
+    }
     await tx
       .update(organizations)
       .set(archived ? { status: 'archived', archivedAt: sql`now()`, updatedAt: sql`now()` } : { status: 'active', archivedAt: null, updatedAt: sql`now()` })
       // A restore brings back what this organisation's archiving took down (same timestamp, compared
       // in SQL at full precision), not what was archived on its own before.
-      .where(and(inSubtree(org!.path), archived ? eq(organizations.status, 'active') : and(eq(organizations.status, 'archived'), sql`${organizations.archivedAt} is not distinct from (select o.archived_at from organizations o where o.id = ${id})`)));
-    await writeAudit(tx, { action: archived ? 'org.archived' : 'org.restored', actor, org: org!, targetType: 'organization', targetId: id, ip });
+      .where(and(inSubtree(org.path), archived ? eq(organizations.status, 'active') : and(eq(organizations.status, 'archived'), sql`${organizations.archivedAt} is not distinct from (select o.archived_at from organizations o where o.id = ${id})`)));
+    await writeAudit(tx, { action: archived ? 'org.archived' : 'org.restored', actor, org, targetType: 'organization', targetId: id, ip });
   });
   return getOrgDetail(db, actor, id);
 }
@@ -278,11 +307,15 @@ export async function linkPartner(db: Db, { actor, ip }: Audited, orgId: number,
   if (org!.kind !== 'school' && org!.kind !== 'district') throw badRequest('Partners are linked to schools and districts.', 'id');
   const partner = await findOrg(db, partnerId);
   // Partners form a directory open to the whole network, so only the network must match.
-  if (!partner || pathIds(partner.path)[0] !== pathIds(org!.path)[0]) throw notFound('Partner organisation');
-  if (partner.kind !== 'partner') throw badRequest('Only an organisation of kind partner can be linked.', 'partnerId');
+  // Anything that is not a partner of this network answers alike, so nothing else's existence leaks.
+  if (!partner || partner.kind !== 'partner' || pathIds(partner.path)[0] !== pathIds(org!.path)[0]) throw notFound('Partner organisation');
+  if (linked && (partner.status !== 'active' || org!.status !== 'active')) throw conflict('An archived organisation cannot be linked.');
   await db.transaction(async (tx: DbOrTx) => {
-    if (linked) await tx.insert(partnerLinks).values({ partnerId, orgId }).onConflictDoNothing();
-    else await tx.delete(partnerLinks).where(and(eq(partnerLinks.partnerId, partnerId), eq(partnerLinks.orgId, orgId)));
+    const changed = linked
+      ? await tx.insert(partnerLinks).values({ partnerId, orgId }).onConflictDoNothing().returning({ id: partnerLinks.partnerId })
+      : await tx.delete(partnerLinks).where(and(eq(partnerLinks.partnerId, partnerId), eq(partnerLinks.orgId, orgId))).returning({ id: partnerLinks.partnerId });
+    // Linking what is linked, or unlinking what is not, changes nothing and is not recorded.
+    if (changed.length === 0) return;
     await writeAudit(tx, { action: linked ? 'partner.linked' : 'partner.unlinked', actor, org: org!, targetType: 'organization', targetId: partnerId, ip });
   });
   return listPartnerLinks(db, actor, orgId);

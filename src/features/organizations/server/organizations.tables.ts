@@ -31,9 +31,10 @@ export const organizations = pgTable(
     index('organizations_parent_name_idx').on(t.parentId, t.name, t.id),
     // Child counts in every listing read only this index.
     index('organizations_active_children_idx').on(t.parentId).where(sql`${t.status} = 'active'`),
-    // Codes are unique inside a state; networks, states and network-level partners share one space.
-    uniqueIndex('organizations_state_code_key').on(sql`coalesce(${t.stateId}, 0)`, t.code).where(sql`${t.kind} <> 'state'`),
-    uniqueIndex('organizations_top_code_key').on(t.code).where(sql`${t.kind} in ('network', 'state')`),
+    // Codes are unique inside a state of one network (the tree's root is the path's first id);
+    // state codes are unique inside their network. Two networks never collide.
+    uniqueIndex('organizations_state_code_key').on(sql`split_part(${t.path}, '/', 2)`, sql`coalesce(${t.stateId}, 0)`, t.code).where(sql`${t.kind} <> 'state'`),
+    uniqueIndex('organizations_top_code_key').on(sql`split_part(${t.path}, '/', 2)`, t.code).where(sql`${t.kind} = 'state'`),
     index('organizations_state_idx').on(t.stateId),
     check('organizations_kind_check', sql`${t.kind} in ('network','state','region','district','school','partner')`),
     check('organizations_status_check', sql`${t.status} in ('active','archived')`),

@@ -3,7 +3,7 @@ import { type Actor, assertCan } from '../../../../server/authz/scope.js';
 import type { Db, Tx } from '../../../../server/db/client.js';
 import { badRequest, notFound } from '../../../../server/http/errors.js';
 import { writeAudit } from '../../../audit/server/audit.service.js';
-import { findOrgByCode, inSubtree, type OrgRow, reserveOrgIds } from '../organizations.queries.js';
+import { findOrgsByCode, inSubtree, lockTrees, type OrgRow, reserveOrgIds } from '../organizations.queries.js';
 import { organizations } from '../organizations.tables.js';
 import type { DirectoryParseResult, DirectoryRecord } from './directory.parse.js';
 import { STATE_NAMES } from './directory.presets.js';
@@ -35,7 +35,9 @@ const CHUNK = 1000;
 export async function resolveImportTarget(db: Db, actor: Actor, underCode?: string): Promise<OrgRow> {
   let target: OrgRow | undefined;
   if (underCode) {
-    target = await findOrgByCode(db, underCode);
+    const found = await findOrgsByCode(db, underCode);
+    if (found.length > 1) throw badRequest(`Several organisations have the code ${underCode} (${found.map((o) => o.name).join(', ')}); name it by its path of codes, e.g. --under NETWORK/${underCode}.`, 'under');
+    target = found[0];
     if (!target) throw notFound(`Organisation with code ${underCode}`);
   } else {
     const tops = await db.select().from(organizations).where(sql`${organizations.parentId} is null and ${organizations.kind} = 'network' and ${organizations.status} = 'active'`).limit(2);
@@ -109,6 +111,7 @@ export async function applyDirectory(
   const states = parsed.records.filter((r) => r.kind === 'state');
 
   const work = async (tx: Tx) => {
+    await lockTrees(tx, [target.path]);
     // Everything already below the target, keyed by state then code.
     const existingRows: Existing[] = await tx
       .select({
@@ -120,6 +123,7 @@ export async function applyDirectory(
       .where(inSubtree(target.path));
     const byState = new Map<number, Map<string, Existing>>();
     const topByCode = new Map<string, Existing>();
+    const existingById = new Map(existingRows.map((r) => [r.id, r]));
     for (const row of existingRows) {
       if (row.kind === 'state' && row.parentId === target.id) topByCode.set(row.code, row);
       if (row.stateId === null || row.kind === 'state') continue;
@@ -171,7 +175,10 @@ export async function applyDirectory(
         const state = stateOrg.get(rec.stateCode)!;
         let codes = byState.get(state.id);
         if (!codes) byState.set(state.id, (codes = new Map()));
-        const parent = kind === 'district' ? state : codes.get(rec.parentCode ?? '');
+        const known = codes.get(rec.code);
+        // A district an admin placed in a region of the same state stays there: files know no regions.
+        const inRegion = kind === 'district' && known?.kind === 'district' && known.parentId !== state.id && known.path.startsWith(state.path);
+        const parent = kind === 'district' ? (inRegion ? existingById.get(known!.parentId!) : state) : codes.get(rec.parentCode ?? '');
         if (!parent || (kind === 'school' && parent.kind !== 'district')) {
           summary.skipped++;
           summary.errors.push({ line: rec.line, message: `District ${rec.parentCode ?? '(none)'} of school ${rec.code} is not in the file or under ${target.name}.` });
@@ -195,6 +202,7 @@ export async function applyDirectory(
           if (move) {
             set.parentId = parent.id;
             found.path = `${parent.path}${found.id}/`;
+            found.depth = parent.depth + 1;
           }
           plan.updates.push({ id: found.id, set, move });
           Object.assign(found, { name: rec.name, parentId: parent.id });

@@ -92,3 +92,11 @@ export async function getImportJob(db: Db, actor: Actor, id: string) {
     error: job.error,
   };
 }
+
+/** At start: imports left "running" by a stopped server failed, and their transaction wrote nothing. */
+export async function markInterruptedImports(db: Db): Promise<void> {
+  await db
+    .update(importJobs)
+    .set({ status: 'failed', error: 'The server stopped during this import; nothing was written. Start it again.', finishedAt: sql`now()` })
+    .where(eq(importJobs.status, 'running'));
+}
