@@ -18,8 +18,15 @@ async function expectAccessible(page: Page, what: string) {
   expect(violations, `axe violations on ${what}`).toEqual([]);
 }
 
+/** Reads the development outbox as the demo operator, the one account allowed to. */
 async function latestMailTo(email: string): Promise<string> {
-  const res = await fetch(`${e2e.baseUrl}/dev/outbox.json`);
+  const login = await fetch(`${e2e.baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'operator@demo.schoolwell.test', password: 'schoolwell-demo' }),
+  });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const res = await fetch(`${e2e.baseUrl}/dev/outbox.json`, { headers: { cookie } });
   const mails = (await res.json()) as { to: string; text: string }[];
   const mail = mails.find((m) => m.to === email);
   if (!mail) throw new Error(`no mail to ${email}`);
