@@ -19,7 +19,7 @@ export function setCsrfToken(token: string | null): void {
 }
 
 /** Calls the JSON API; throws ApiError for any non-2xx answer. */
-export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, init?: { rawBody?: Blob; contentType?: string }): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, init?: { rawBody?: Blob; contentType?: string }): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let payload: BodyInit | undefined;

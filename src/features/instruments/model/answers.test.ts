@@ -264,3 +264,39 @@ describe('visibleItems', () => {
     expect(validateAnswers(d, { constructor: false, follow: 'x' }).answers).toEqual({ constructor: false, follow: 'x' });
   });
 });
+
+describe('computed items', () => {
+  const calc = def({
+    sections: [
+      {
+        id: 's1',
+        title: t('One'),
+        items: [
+          { id: 'a', type: 'number', text: t('A') },
+          { id: 'b', type: 'number', text: t('B') },
+          { id: 'total', type: 'calc', text: t('Total'), expression: 'a + b' },
+          { id: 'big', type: 'yes_no', text: t('Big?'), showIf: 'total > 10' },
+          { id: 'when', type: 'date', text: t('When') },
+          { id: 'late', type: 'yes_no', text: t('Late?'), showIf: 'when >= "2026-09-01"' },
+        ],
+      },
+    ],
+  });
+
+  it('computes a calc from earlier answers, and conditions read it', async () => {
+    const { calcValues } = await import('./answers.js');
+    // 4 + 7 = 11 > 10: "big" shows.
+    expect(calcValues(calc, { a: 4, b: 7 })).toEqual({ total: 11 });
+    expect(visibleItems(calc, { a: 4, b: 7 }).has('big')).toBe(true);
+    // 4 + 5 = 9: hidden; with b missing the sum is null and the comparison false.
+    expect(visibleItems(calc, { a: 4, b: 5 }).has('big')).toBe(false);
+    expect(calcValues(calc, { a: 4 })).toEqual({ total: null });
+    expect(validateAnswers(calc, { a: 4, b: 5, big: true }).answers).toEqual({ a: 4, b: 5 });
+  });
+
+  it('compares dates as dates', () => {
+    expect(visibleItems(calc, { when: '2026-10-15' }).has('late')).toBe(true);
+    expect(visibleItems(calc, { when: '2026-08-31' }).has('late')).toBe(false);
+    expect(visibleItems(calc, {}).has('late')).toBe(false);
+  });
+});

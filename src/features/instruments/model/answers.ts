@@ -30,32 +30,52 @@ export function answerLookup(answers: Answers): (name: string) => Value {
 }
 
 /**
- * Which items are shown, given the answers: a section's or an item's show-if reads the answers
- * that stand before it, where an answer to a hidden item reads as no answer (hiding q2 also hides
- * a q3 shown only for a q2 answer). Conditions are validated at publish; one that fails here hides
- * nothing.
+ * Walks the instrument in order: which items are shown, given the answers, and the values of the
+ * computed (calc) items. A show-if or a calculation reads the answers that stand before it, where
+ * an answer to a hidden item reads as no answer (hiding q2 also hides a q3 shown only for a q2
+ * answer). Conditions are validated at publish; one that fails here hides nothing.
  */
-export function visibleItems(def: InstrumentDefinition, answers: Answers): Set<string> {
+function walk(def: InstrumentDefinition, answers: Answers): { shown: Set<string>; computed: Map<string, Value> } {
   const shown = new Set<string>();
   const hidden = new Set<string>();
+  const computed = new Map<string, Value>();
   const read = answerLookup(answers);
-  const lookup = (name: string) => (hidden.has(name) ? null : read(name));
+  const lookup = (name: string) => (hidden.has(name) ? null : computed.has(name) ? computed.get(name)! : read(name));
+  // undefined: the expression does not parse (a condition that cannot be read hides nothing).
+  const run = (src: string): Value | undefined => {
+    try {
+      return evaluate(condition(def, src), lookup);
+    } catch {
+      return undefined;
+    }
+  };
   const test = (src: string | undefined) => {
     if (!src) return true;
-    try {
-      return truthy(evaluate(condition(def, src), lookup));
-    } catch {
-      return true;
-    }
+    const v = run(src);
+    return v === undefined || truthy(v);
   };
   for (const section of def.sections) {
     const sectionShown = test(section.showIf);
     for (const item of section.items) {
-      if (sectionShown && test(item.showIf)) shown.add(item.id);
-      else for (const slot of specOf(item).slots(item)) hidden.add(slot.id);
+      if (sectionShown && test(item.showIf)) {
+        shown.add(item.id);
+        if (item.type === 'calc') computed.set(item.id, run(item.expression) ?? null);
+      } else {
+        hidden.add(item.id);
+        for (const slot of specOf(item).slots(item)) hidden.add(slot.id);
+      }
     }
   }
-  return shown;
+  return { shown, computed };
+}
+
+export function visibleItems(def: InstrumentDefinition, answers: Answers): Set<string> {
+  return walk(def, answers).shown;
+}
+
+/** The values of the computed items, given the answers (hidden ones are absent). */
+export function calcValues(def: InstrumentDefinition, answers: Answers): Record<string, Value> {
+  return Object.fromEntries(walk(def, answers).computed);
 }
 
 /** No answer, or an empty text or list (what `answered()` reads as unanswered). */

@@ -299,6 +299,10 @@ export function evaluate(node: Node, lookup: (name: string) => Value): Value {
         case '<=':
         case '>':
         case '>=': {
+          // Two dates (YYYY-MM-DD) compare as calendar dates, which their text order is.
+          if (typeof a === 'string' && typeof b === 'string' && isoDate.test(a) && isoDate.test(b)) {
+            return node.op === '<' ? a < b : node.op === '<=' ? a <= b : node.op === '>' ? a > b : a >= b;
+          }
           const x = num(a);
           const y = num(b);
           if (x === null || y === null) return false;
@@ -317,6 +321,11 @@ export function evaluate(node: Node, lookup: (name: string) => Value): Value {
     }
   }
 }
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Words of the language; no question may be called by one. */
+export const reservedWords = ['and', 'or', 'not', 'in', 'contains', 'true', 'false', 'null'] as const;
 
 export function truthy(v: Value): boolean {
   if (Array.isArray(v)) return v.length > 0;

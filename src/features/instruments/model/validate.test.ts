@@ -406,3 +406,23 @@ describe('validateDefinition: translations', () => {
     ]);
   });
 });
+
+describe('words of the condition language and the default language', () => {
+  it('refuses a question called by a keyword, and a default language the instrument lacks', async () => {
+    const { validateDefinition } = await import('./validate.js');
+    const base = {
+      schemaVersion: 1,
+      id: 'kw',
+      version: 1,
+      kind: 'self_assessment',
+      audience: 'team',
+      title: { en: 'K' },
+      defaultLanguage: 'fr',
+      languages: ['en'],
+      sections: [{ id: 's', title: { en: 'S' }, items: [{ id: 'contains', type: 'yes_no', text: { en: 'Q' } }] }],
+    };
+    const { issues } = validateDefinition(base);
+    const errors = issues.filter((i) => i.severity === 'error');
+    expect(errors.map((e) => e.path).sort()).toEqual(['defaultLanguage', 'sections.0.items.0.id']);
+  });
+});

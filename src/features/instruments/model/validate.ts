@@ -1,4 +1,4 @@
-import { ExpressionError, parseExpression, referencesOf } from './expression.js';
+import { ExpressionError, parseExpression, referencesOf, reservedWords } from './expression.js';
 import { type InstrumentDefinition, instrumentDefinition, type Item } from './instrument.schema.js';
 import { allItems, allSlots, specOf } from './item-types.js';
 import { type LanguageCode, type LocalizedText } from './text.js';
@@ -26,6 +26,7 @@ export function validateDefinition(input: unknown, knownTags?: Set<string>): { d
   const issues: DefinitionIssue[] = [];
   const error = (path: string, message: string) => issues.push({ path, message, severity: 'error' });
 
+  if (!def.languages.includes(def.defaultLanguage)) error('defaultLanguage', 'The default language must be one of the instrument\'s languages.');
   for (const [name, set] of Object.entries(def.labelSets)) {
     if (set.labels.length !== set.points) error(`labelSets.${name}.labels`, `A ${set.points}-point label set needs ${set.points} labels, not ${set.labels.length}.`);
     if (set.favorableFrom !== undefined && set.favorableFrom > set.points) error(`labelSets.${name}.favorableFrom`, 'Favourable answers must start within the scale.');
@@ -64,6 +65,7 @@ export function validateDefinition(input: unknown, knownTags?: Set<string>): { d
     section.items.forEach((item, ii) => {
       const ip = `${sp}.items.${ii}`;
       if (itemIds.has(item.id)) error(`${ip}.id`, `Another question is already called "${item.id}".`);
+      if ((reservedWords as readonly string[]).includes(item.id)) error(`${ip}.id`, `"${item.id}" is a word of the condition language; choose another id.`);
       itemIds.add(item.id);
       checkExpression(`${ip}.showIf`, item.showIf, before, 'The condition');
       checkItem(def, item, ip, error);
