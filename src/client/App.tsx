@@ -7,6 +7,9 @@ import { AccountPage } from '../features/auth/ui/AccountPage.js';
 import { ForgotPasswordPage, ResetPasswordPage } from '../features/auth/ui/PasswordResetPages.js';
 import { LoginPage } from '../features/auth/ui/LoginPage.js';
 import { AuditPage } from '../features/audit/ui/AuditPage.js';
+import { FrameworksPage } from '../features/frameworks/ui/FrameworksPage.js';
+import { InstrumentLibraryPage } from '../features/instruments/ui/InstrumentLibraryPage.js';
+import { InstrumentPage } from '../features/instruments/ui/InstrumentPage.js';
 import { InvitationPage } from '../features/members/ui/InvitationPage.js';
 import { ImportPage } from '../features/organizations/ui/ImportPage.js';
 import { OrgBrowserPage } from '../features/organizations/ui/OrgBrowserPage.js';
@@ -68,6 +71,9 @@ export function App() {
               <Route path="/orgs" element={<OrgBrowserPage />} />
               <Route path="/orgs/:id" element={<OrgPage />} />
               <Route path="/orgs/:id/:tab" element={<OrgPage />} />
+              <Route path="/instruments" element={<InstrumentLibraryPage />} />
+              <Route path="/instruments/:id" element={<InstrumentPage />} />
+              <Route path="/frameworks" element={<FrameworksPage />} />
               <Route path="/import" element={<ImportPage />} />
               <Route path="/audit" element={<AuditPage />} />
               <Route path="/account" element={<AccountPage />} />

@@ -28,6 +28,8 @@ export function Layout() {
   const [opened, { toggle, close }] = useDisclosure();
   const links = [
     { to: '/orgs', label: t('nav.organizations'), show: true },
+    { to: '/instruments', label: t('nav.instruments'), show: true },
+    { to: '/frameworks', label: t('nav.frameworks'), show: true },
     { to: '/import', label: t('nav.import'), show: hasAnyAbility(me, 'org.import') },
     { to: '/audit', label: t('nav.audit'), show: hasAnyAbility(me, 'audit.read') },
     { to: '/account', label: t('nav.account'), show: true },
