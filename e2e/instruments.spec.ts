@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, type E2E, newPage, signIn, startE2E } from './support.js';
+
+const content = (id: string) => JSON.parse(readFileSync(new URL(`../content/instruments/${id}/v1.json`, import.meta.url), 'utf8'));
+const fr = content('student_connectedness_secondary');
+
+let e2e: E2E;
+beforeAll(async () => {
+  e2e = await startE2E();
+});
+afterAll(() => e2e?.close());
+
+async function expectAccessible(page: Page, what: string) {
+  expect(await axeViolations(page), `axe violations on ${what}`).toEqual([]);
+}
+
+describe('instrument library', () => {
+  it('filters the library, previews a survey in three languages, and shows its framework map', async () => {
+    const { context, page } = await newPage(e2e);
+    await signIn(page, 'viewer@demo.schoolwell.test');
+    await page.getByRole('link', { name: 'Instruments' }).first().click();
+    await page.getByRole('link', { name: fr.title.en }).waitFor();
+    await expectAccessible(page, 'library');
+    await page.getByLabel('Kind').selectOption('self_assessment');
+    await expect.poll(() => page.locator('article a').allTextContents()).not.toContain(fr.title.en);
+    expect(await page.locator('article a').allTextContents()).toEqual(expect.arrayContaining([content('quality_school').title.en, content('pillars_reflection').title.en]));
+    await page.getByLabel('Kind').selectOption('');
+    await page.getByLabel('Framework element').selectOption('quality:screening');
+    await expect.poll(() => page.locator('article a').count()).toBeGreaterThan(0);
+
+    await page.goto('/instruments/student_connectedness_secondary');
+    const firstItem = fr.sections[0].items[0];
+    await page.getByText(firstItem.text.en).waitFor();
+    await expectAccessible(page, 'preview');
+    await page.getByRole('radiogroup', { name: 'Preview in' }).getByText('French', { exact: true }).click();
+    await page.getByText(firstItem.text.fr).waitFor();
+    expect(await page.locator('[lang="fr"]').count()).toBeGreaterThan(0);
+    await page.getByRole('radiogroup', { name: 'Preview in' }).getByText('Spanish', { exact: true }).click();
+    await page.getByText(firstItem.text.es).waitFor();
+    await expectAccessible(page, 'Spanish preview');
+
+    await page.getByRole('tab', { name: 'By framework element' }).click();
+    await page.getByRole('heading', { name: 'School connectedness strategies' }).waitFor();
+    await expectAccessible(page, 'framework map');
+    await page.getByRole('tab', { name: 'Scales and scoring' }).click();
+    await expect.poll(() => page.getByRole('row').count()).toBe(1 + fr.scales.length);
+    await context.close();
+  });
+
+  it('a coordinator copies an instrument into a draft, edits it, sees a problem next to the field, and publishes', async () => {
+    const { context, page } = await newPage(e2e);
+    await signIn(page, 'coordinator@demo.schoolwell.test');
+    await page.goto('/instruments/pillars_reflection');
+    await page.getByRole('button', { name: 'Copy into a draft' }).click();
+    await page.getByLabel('Id of the copy').fill('cedar-pillars');
+    await page.getByRole('button', { name: 'Make the draft' }).click();
+    await page.waitForURL(/\/instruments\/cedar-pillars\?version=1&tab=edit/);
+    await page.getByRole('heading', { name: 'Details' }).waitFor();
+    await expectAccessible(page, 'editor');
+
+    // A condition naming a question that does not exist is flagged beside the field at once.
+    const showIf = page.getByLabel('Show only if').first();
+    await showIf.fill('nonexistent == 1');
+    await expect.poll(() => page.getByText('which is not a question of this instrument').first().isVisible()).toBe(true);
+    await showIf.fill('');
+    const title = page.getByRole('group', { name: 'Title' }).first().getByLabel('English');
+    await title.fill('Cedar Valley pillars reflection');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => page.getByText('Saved.').count()).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => page.getByLabel('Version').inputValue()).toBe('1');
+    await expect.poll(() => page.getByRole('tab', { name: 'Edit' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Cedar Valley pillars reflection');
+    // The district's schools now find it in the library.
+    await context.close();
+    const viewer = await newPage(e2e);
+    await signIn(viewer.page, 'viewer@demo.schoolwell.test');
+    await viewer.page.goto('/instruments?q=cedar');
+    await viewer.page.getByRole('link', { name: 'Cedar Valley pillars reflection' }).waitFor();
+    await viewer.context.close();
+  });
+});
