@@ -8,7 +8,7 @@ import { demoAccounts, DEMO_PASSWORD, seedDemoIfEmpty } from './demo/demo.seed.j
 /** Starts the product: settings, database and migrations, demo data on an empty database, HTTP. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, onIdleError: (err) => console.warn(`Database connection closed by the server: ${err.message}`) });
   await database.migrate();
   const content = await syncShippedContent(database.db);
   for (const warning of content.warnings) console.warn(`Content: ${warning}`);

@@ -14,6 +14,7 @@ export const errorCodes = [
   'invalid_credentials',
   'invalid_token',
   'not_a_directory',
+  'bad_file',
   'payload_too_large',
   'internal',
 ] as const;

@@ -31,9 +31,12 @@ const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.u
  * `dataDir` (or in memory for `dataDir: null`). Both speak the same PostgreSQL dialect; only the
  * driver differs.
  */
-export async function openDatabase(opts: { url?: string; dataDir?: string | null }): Promise<Database> {
+export async function openDatabase(opts: { url?: string; dataDir?: string | null; onIdleError?: (err: Error) => void }): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    // An idle connection the server ends (restart, timeout, a dropped test database) is replaced on
+    // next use; without a listener its error would stop the whole process.
+    pool.on('error', (err) => opts.onIdleError?.(err));
     // pg returns bigint and numeric as strings; counts in this product fit in a JS number.
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {

@@ -4,6 +4,7 @@ const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 400,
   not_a_directory: 400,
+  bad_file: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   forbidden: 403,

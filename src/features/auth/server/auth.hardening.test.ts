@@ -19,16 +19,6 @@ beforeAll(async () => {
   w = await makeWorld(ctx.db);
 });
 afterAll(async () => {
-  // Teardown only: the harness drops the PostgreSQL test database `with (force)` as soon as
-  // pool.end() resolves, which is before the pool's sockets have closed. The 20 parallel sign-ins
-  // below fill the pool, and a connection the drop terminates then surfaces as an unhandled
-  // 'error' on the pool (57P01). Ignore exactly that, and only while closing.
-  const pool = (ctx.db as unknown as { $client?: { on?: (event: 'error', listener: (err: { code?: string }) => void) => void } }).$client;
-  if (ctx.database.driver === 'postgres' && typeof pool?.on === 'function') {
-    pool.on('error', (err) => {
-      if (err.code !== '57P01') throw err;
-    });
-  }
   await ctx.close();
 });
 
