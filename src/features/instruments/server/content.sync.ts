@@ -43,6 +43,11 @@ export async function syncShippedContent(db: Db): Promise<SyncReport> {
       continue;
     }
     const hash = contentHash(def);
+    const [owner] = await db.select({ ownerOrgId: instruments.ownerOrgId }).from(instruments).where(eq(instruments.id, def.id));
+    if (owner && owner.ownerOrgId !== null) {
+      report.warnings.push(`Skipped ${entry.file}: an organisation's own instrument already uses the id "${def.id}".`);
+      continue;
+    }
     const [existing] = await db.select().from(instrumentVersions).where(and(eq(instrumentVersions.instrumentId, def.id), eq(instrumentVersions.version, def.version)));
     if (existing) {
       if (existing.contentHash !== hash) report.warnings.push(`${entry.file} changed after it was published; published versions never change. Give the change a new version number.`);

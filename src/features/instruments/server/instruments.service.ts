@@ -175,12 +175,13 @@ async function loadDraft(db: Db, actor: Actor, id: string, version: number) {
 }
 
 /**
- * Saves a draft's definition (shape-checked at the edge). Id, version and kind stay as they are.
+ * Saves a draft's definition (shape-checked at the edge). Id and version stay as they are; kind
+ * and audience may still change before publishing.
  * @throws AppError not_found | forbidden | conflict (published) | validation_failed
  */
 export async function saveDraft(db: Db, actor: Actor, id: string, version: number, definition: InstrumentDefinition): Promise<VersionDetail> {
   const { l } = await loadDraft(db, actor, id, version);
-  if (definition.id !== id || definition.version !== version) throw badRequest('The id and version of a draft cannot change.', 'definition.id');
+  if (definition.id !== id || definition.version !== version) throw badRequest('The id and version of a draft cannot change.', definition.id !== id ? 'definition.id' : 'definition.version');
   await db.transaction(async (tx) => {
     await tx
       .update(instrumentVersions)
