@@ -5,6 +5,8 @@ import { useMeQuery } from '../../../client/auth.js';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { PageTitle } from '../../../client/components/PageTitle.js';
 import { type LanguageCode, pick } from '../../instruments/model/text.js';
+import type { FrameworkSummary } from '../frameworks.contract.js';
+import { FrameworkEditor } from './FrameworkEditor.js';
 import { useChooseFrameworksMutation, useFrameworksQuery, useNetworkFrameworksQuery } from './frameworks.api.js';
 
 /** The frameworks that organise instruments, plans and resources; network admins choose theirs. */
@@ -16,6 +18,7 @@ export function FrameworksPage() {
   const firstOrg = me?.memberships[0]?.orgId ?? null;
   const network = useNetworkFrameworksQuery(firstOrg);
   const used = new Set(network.data?.frameworks.map((f) => f.id));
+  const [editing, setEditing] = useState<FrameworkSummary | null | 'new'>(null);
   return (
     <>
       <PageTitle>{t('frameworks.title')}</PageTitle>
@@ -23,6 +26,12 @@ export function FrameworksPage() {
         {t('frameworks.intro')}
       </Text>
       <ErrorAlert error={all.error ?? network.error} />
+      {network.data?.canChoose && (
+        <Button variant="light" mb="md" onClick={() => setEditing('new')}>
+          {t('frameworks.create', { network: network.data.networkName })}
+        </Button>
+      )}
+      {editing && <FrameworkEditor framework={editing === 'new' ? null : editing} ownerOrgId={network.data?.networkId} onClose={() => setEditing(null)} />}
       {network.data?.canChoose && all.data && <ChooseFrameworks orgId={network.data.networkId} all={all.data.items.map((f) => ({ id: f.id, name: pick(f.definition.name, lang) }))} chosen={[...used]} />}
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
         {all.data?.items.map((f) => (
@@ -31,11 +40,18 @@ export function FrameworksPage() {
               <Title order={2} size="h3" id={`fw-${f.id}`}>
                 {pick(f.definition.name, lang)}
               </Title>
-              {network.data && used.has(f.id) && (
-                <Badge variant="light" c="dark.7" tt="none">
-                  {t('frameworks.used', { network: network.data.networkName })}
-                </Badge>
-              )}
+              <Group gap="xs">
+                {network.data && used.has(f.id) && (
+                  <Badge variant="light" c="dark.7" tt="none">
+                    {t('frameworks.used', { network: network.data.networkName })}
+                  </Badge>
+                )}
+                {f.canEdit && (
+                  <Button size="xs" variant="subtle" onClick={() => setEditing(f)} aria-label={t('frameworks.editNamed', { name: pick(f.definition.name, lang) })}>
+                    {t('frameworks.edit')}
+                  </Button>
+                )}
+              </Group>
             </Group>
             <Text size="sm" mb="sm">
               {pick(f.definition.description, lang)}
