@@ -8,6 +8,7 @@ import { ForgotPasswordPage, ResetPasswordPage } from '../features/auth/ui/Passw
 import { LoginPage } from '../features/auth/ui/LoginPage.js';
 import { AuditPage } from '../features/audit/ui/AuditPage.js';
 import { FrameworksPage } from '../features/frameworks/ui/FrameworksPage.js';
+import { InstrumentImportPage } from '../features/instruments/ui/InstrumentImportPage.js';
 import { InstrumentLibraryPage } from '../features/instruments/ui/InstrumentLibraryPage.js';
 import { InstrumentPage } from '../features/instruments/ui/InstrumentPage.js';
 import { InvitationPage } from '../features/members/ui/InvitationPage.js';
@@ -40,7 +41,7 @@ function RequireAuth({ children }: { children: ReactNode }) {
   if (isLoading) {
     return (
       <Center h="50vh">
-        <Loader aria-label={t('common.loading')} />
+        <Loader role="status" aria-label={t('common.loading')} />
       </Center>
     );
   }
@@ -72,6 +73,7 @@ export function App() {
               <Route path="/orgs/:id" element={<OrgPage />} />
               <Route path="/orgs/:id/:tab" element={<OrgPage />} />
               <Route path="/instruments" element={<InstrumentLibraryPage />} />
+              <Route path="/instruments/import" element={<InstrumentImportPage />} />
               <Route path="/instruments/:id" element={<InstrumentPage />} />
               <Route path="/frameworks" element={<FrameworksPage />} />
               <Route path="/import" element={<ImportPage />} />

@@ -67,6 +67,10 @@ export async function buildApp(opts: { db: Db; config: Config; mailer?: Mailer; 
   });
   await app.register(authPlugin, { db });
 
+  // Uploaded files (directories, instrument definitions) arrive as the raw request body; each
+  // upload route sets its own size limit.
+  app.addContentTypeParser(['text/csv', 'application/octet-stream', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
   const deps = { db, config, mailer: opts.mailer ?? createMailer({ db, smtpUrl: config.smtpUrl, from: config.mailFrom, onError: (err, m) => app.log.error({ err, to: m.to, subject: m.subject }, 'mail not delivered') }) };
   for (const register of routeModules) await register(app, deps);
 

@@ -1,10 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { users } from '../features/auth/server/auth.tables.js';
 import { presetIds } from '../features/organizations/directory.contract.js';
+import { importQuery } from '../features/instruments/instruments.contract.js';
+import { convertInstrumentFile, importInstrument } from '../features/instruments/server/instruments.import.js';
 import { importDirectory } from '../features/organizations/server/directory/directory.service.js';
+import { findOrgsByCode } from '../features/organizations/server/organizations.queries.js';
 import type { PresetId } from '../features/organizations/server/directory/directory.parse.js';
 import { writeAudit } from '../features/audit/server/audit.service.js';
 import type { Actor } from './authz/scope.js';
@@ -23,6 +27,11 @@ Commands:
   import-orgs FILE [--preset cde|ccd|hifld|ma-dese] [--under CODE] [--dry-run] [--json]
       Import a school directory CSV under the network or state with code CODE (default: the
       only network). Re-importing the same file changes nothing.
+  import-instrument FILE --owner CODE [--id ID] [--format redcap|surveyjs|xlsform]
+                    [--kind profile|self_assessment|survey] [--audience team|student|staff|family]
+                    [--dry-run] [--json]
+      Import a REDCap data dictionary (.csv), SurveyJS JSON (.json) or XLSForm (.xlsx) as a draft
+      instrument owned by the organisation CODE, with a report of what could not be carried over.
   migrate
       Apply database migrations and exit.
 
@@ -135,6 +144,56 @@ async function importOrgs(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function importInstrumentCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      owner: { type: 'string' },
+      id: { type: 'string' },
+      format: { type: 'string' },
+      kind: { type: 'string' },
+      audience: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help || positionals.length !== 1 || !values.owner) {
+    console.log('Usage: schoolwell import-instrument FILE --owner CODE [--id ID] [--format redcap|surveyjs|xlsform] [--kind K] [--audience A] [--dry-run] [--json]');
+    return values.help ? 0 : 2;
+  }
+  const file = positionals[0];
+  if (!existsSync(file)) return fail(`file not found: ${file}`);
+  const query = importQuery.safeParse({
+    ownerOrgId: 1,
+    id: values.id ?? (path.basename(file).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z]+/, '') || 'imported'),
+    format: values.format,
+    kind: values.kind,
+    audience: values.audience,
+  });
+  if (!query.success) return fail(`${query.error.issues[0].path.join('.')}: ${query.error.issues[0].message}`);
+  const data = readFileSync(file);
+  const result = await withDatabase(async (db) => {
+    const owners = await findOrgsByCode(db, values.owner!);
+    if (owners.length !== 1) throw new AppError('not_found', owners.length ? `Several organisations have the code ${values.owner}; give the path of codes (NETWORK/CODE).` : `No organisation has the code ${values.owner}.`);
+    const opts = { ...query.data, fileName: path.basename(file), ownerOrgId: owners[0].id };
+    if (values['dry-run']) return { ...(await convertInstrumentFile(data, opts)), stored: false };
+    return { ...(await importInstrument(db, cliActor, data, opts)), stored: true };
+  });
+  if (values.json) {
+    console.log(JSON.stringify({ format: result.format, stored: result.stored, id: result.definition.id, counts: result.counts, notes: result.notes, issues: result.issues }));
+    return 0;
+  }
+  const { sections, items, skipped } = result.counts;
+  console.log(`${result.stored ? `Imported as draft ${result.definition.id} v1` : 'Dry run (nothing stored)'}: ${sections} sections, ${items} questions, ${skipped} skipped (format: ${result.format}).`);
+  for (const n of result.notes.slice(0, 60)) console.log(`  ${n.severity.padEnd(11)} ${n.where}: ${n.message}`);
+  if (result.notes.length > 60) console.log(`  … and ${result.notes.length - 60} more (use --json for all).`);
+  const warnings = result.issues.filter((i) => i.severity === 'warning').length;
+  if (warnings) console.log(`${warnings} texts have no translation yet; add them in the editor before publishing in other languages.`);
+  return 0;
+}
+
 function fail(message: string): number {
   console.error(`schoolwell: ${message}`);
   return 1;
@@ -149,6 +208,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await createAdmin(rest);
       case 'import-orgs':
         return await importOrgs(rest);
+      case 'import-instrument':
+        return await importInstrumentCommand(rest);
       case 'migrate':
         await withDatabase(async () => console.log('Migrations applied.'));
         return 0;

@@ -61,3 +61,26 @@ export const cloneBody = z.object({
   newId: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/, 'Use lower-case letters, digits, dashes and underscores.').optional(),
 });
 export const saveDraftBody = z.object({ definition: instrumentDefinition });
+
+export const importQuery = z.object({
+  format: z.enum(['redcap', 'surveyjs', 'xlsform']).optional(),
+  ownerOrgId: z.coerce.number().int().positive(),
+  id: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/, 'Use lower-case letters, digits, dashes and underscores.'),
+  kind: z.enum(instrumentKinds).optional(),
+  audience: z.enum(audiences).optional(),
+  title: z.string().trim().min(1).max(200).optional(),
+  fileName: z.string().max(255).optional(),
+  /** true: convert and report only; false: store as a draft. */
+  preview: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+});
+export const importNoteSchema = z.object({ severity: z.enum(['unsupported', 'changed', 'info']), where: z.string(), message: z.string() });
+export const importResponse = z.object({
+  format: z.enum(['redcap', 'surveyjs', 'xlsform']),
+  stored: z.boolean(),
+  definition: instrumentDefinition,
+  notes: z.array(importNoteSchema),
+  counts: z.object({ sections: z.number(), items: z.number(), skipped: z.number() }),
+  issues: z.array(definitionIssue),
+});
+export type ImportResponse = z.infer<typeof importResponse>;
+export const exportQuery = z.object({ format: z.enum(['redcap', 'surveyjs']), lang: z.enum(['en', 'fr', 'es']).default('en') });

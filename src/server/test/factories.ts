@@ -76,8 +76,9 @@ export async function makeWorld(db: Db) {
 }
 
 /** Rows in a table; `table` may carry a condition, e.g. `"invitations where email = 'a@b.c'"`. */
-export async function countRows(db: Db, table: string): Promise<number> {
-  const res = (await db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] };
+/** Rows of a table, optionally only those matching a SQL condition written by the test itself. */
+export async function countRows(db: Db, table: string, where?: string): Promise<number> {
+  const res = (await db.execute(sql.raw(`select count(*)::int as n from ${table}${where ? ` where ${where}` : ''}`))) as unknown as { rows: { n: number }[] };
   return res.rows[0].n;
 }
 

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Loader, NativeSelect, SimpleGrid, Card, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Loader, NativeSelect, SimpleGrid, Card, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -31,7 +31,12 @@ export function InstrumentLibraryPage() {
   }));
   return (
     <>
-      <PageTitle>{t('instruments.title')}</PageTitle>
+      <Group justify="space-between" align="flex-start">
+        <PageTitle>{t('instruments.title')}</PageTitle>
+        <Button component={Link} to="/instruments/import" variant="light">
+          {t('importInstrument.title')}
+        </Button>
+      </Group>
       <Text mb="md" maw={760}>
         {t('instruments.intro')}
       </Text>
@@ -42,7 +47,7 @@ export function InstrumentLibraryPage() {
         <NativeSelect label={t('instruments.element')} value={filters.tag} onChange={(e) => set('tag', e.currentTarget.value)} data={[{ value: '', label: t('instruments.any') }, ...tagOptions]} />
       </Group>
       <ErrorAlert error={list.error} />
-      {list.isLoading && <Loader aria-label={t('common.loading')} />}
+      {list.isLoading && <Loader role="status" aria-label={t('common.loading')} />}
       {list.data && list.data.items.length === 0 && <Text>{t('instruments.none')}</Text>}
       <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md" aria-live="polite">
         {list.data?.items.map((i) => (

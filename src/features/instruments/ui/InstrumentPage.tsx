@@ -35,7 +35,7 @@ export function InstrumentPage() {
     next.set(k, v);
     setParams(next, { replace: true });
   };
-  if (instrument.isLoading || detail.isLoading) return <Loader aria-label={t('common.loading')} />;
+  if (instrument.isLoading || detail.isLoading) return <Loader role="status" aria-label={t('common.loading')} />;
   if (instrument.error || !instrument.data) {
     return (
       <>
@@ -212,7 +212,7 @@ function ChecksTab({ v }: { v: VersionDetail }) {
         </Alert>
       )}
       {warnings.length > 0 && (
-        <Alert color="yellow" title={t('instruments.warnings', { count: warnings.length })}>
+        <Alert color="yellow" title={t('instruments.warnings', { count: warnings.length })} styles={{ title: { color: 'var(--mantine-color-dark-7)' } }}>
           <List size="sm">
             {warnings.slice(0, 200).map((e, i) => (
               <List.Item key={i}>
@@ -228,7 +228,7 @@ function ChecksTab({ v }: { v: VersionDetail }) {
 
 /** Copy into a draft (anyone who may manage instruments somewhere), publish or delete a draft. */
 function VersionActions({ v }: { v: VersionDetail }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const [copying, copyModal] = useDisclosure(false);
   const [confirming, publishModal] = useDisclosure(false);
@@ -239,6 +239,12 @@ function VersionActions({ v }: { v: VersionDetail }) {
     <Group>
       <Button variant="light" onClick={copyModal.open}>
         {t('instruments.copy')}
+      </Button>
+      <Button variant="subtle" component="a" href={`/api/instruments/${v.instrumentId}/versions/${v.version}/export?format=redcap&lang=${i18n.language}`} download>
+        {t('instruments.exportRedcap')}
+      </Button>
+      <Button variant="subtle" component="a" href={`/api/instruments/${v.instrumentId}/versions/${v.version}/export?format=surveyjs`} download>
+        {t('instruments.exportSurveyJs')}
       </Button>
       {v.canEdit && (
         <>

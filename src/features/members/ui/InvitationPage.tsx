@@ -32,7 +32,7 @@ export function InvitationPage() {
       navigate('/orgs', { replace: true });
     },
   });
-  if (preview.isLoading) return <Loader aria-label={t('common.loading')} />;
+  if (preview.isLoading) return <Loader role="status" aria-label={t('common.loading')} />;
   if (preview.error || !preview.data) {
     return (
       <AuthCard title={t('invite.title')}>

@@ -71,7 +71,7 @@ export function OrgBrowserPage() {
       ) : (
         <section aria-label={t('orgs.treeLabel')}>
           <ErrorAlert error={roots.error} />
-          {roots.isLoading && <Loader aria-label={t('common.loading')} />}
+          {roots.isLoading && <Loader role="status" aria-label={t('common.loading')} />}
           {roots.data && roots.data.total === 0 && (
             <Alert color="blue" title={t('orgs.empty.title')}>
               {me?.user.isOperator ? t('orgs.empty.operator') : t('orgs.empty.member')}

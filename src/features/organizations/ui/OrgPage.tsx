@@ -24,7 +24,7 @@ export function OrgPage() {
   const navigate = useNavigate();
   const tab: Tab = tabs.includes(params.tab as Tab) ? (params.tab as Tab) : 'overview';
   const { data: org, error, isLoading } = useOrgQuery(id);
-  if (isLoading) return <Loader aria-label={t('common.loading')} />;
+  if (isLoading) return <Loader role="status" aria-label={t('common.loading')} />;
   if (error || !org) {
     return (
       <>

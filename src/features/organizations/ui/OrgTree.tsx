@@ -69,7 +69,7 @@ function OrgChildPage({ parentId, offset, isLast, onMore }: { parentId: number; 
   if (isLoading || !data) {
     return (
       <li>
-        <Loader size="sm" aria-label={t('common.loading')} />
+        <Loader size="sm" role="status" aria-label={t('common.loading')} />
       </li>
     );
   }

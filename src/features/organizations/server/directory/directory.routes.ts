@@ -8,9 +8,6 @@ const MAX_UPLOAD = 64 * 1024 * 1024;
 
 /** School directory import from the UI: upload a CSV, then poll the job for progress and summary. */
 export async function importRoutes(app: App, { db }: Deps): Promise<void> {
-  // Directory files arrive as the raw request body.
-  app.addContentTypeParser(['text/csv', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: MAX_UPLOAD }, (_req, body, done) => done(null, body));
-
   app.post('/api/imports', {
     bodyLimit: MAX_UPLOAD,
     schema: {
