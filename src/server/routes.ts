@@ -1,3 +1,4 @@
+import { assessmentRoutes } from '../features/assessments/server/assessments.routes.js';
 import { auditRoutes } from '../features/audit/server/audit.routes.js';
 import { authRoutes } from '../features/auth/server/auth.routes.js';
 import { frameworkRoutes } from '../features/frameworks/server/frameworks.routes.js';
@@ -18,4 +19,5 @@ export const routeModules: ((app: App, deps: Deps) => Promise<void>)[] = [
   auditRoutes,
   frameworkRoutes,
   instrumentRoutes,
+  assessmentRoutes,
 ];

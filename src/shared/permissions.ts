@@ -22,6 +22,9 @@ export const permissionTable = {
   'audit.read': ['admin'],
   'framework.manage': ['admin'],
   'instrument.manage': ['admin', 'coordinator'],
+  'assessment.read': ['admin', 'coordinator', 'member', 'viewer'],
+  'assessment.answer': ['admin', 'coordinator', 'member'],
+  'assessment.run': ['admin', 'coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

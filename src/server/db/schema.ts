@@ -6,3 +6,4 @@ export * from '../../features/audit/server/audit.tables.js';
 export * from '../mail/mail.tables.js';
 export * from '../../features/frameworks/server/frameworks.tables.js';
 export * from '../../features/instruments/server/instruments.tables.js';
+export * from '../../features/assessments/server/assessments.tables.js';

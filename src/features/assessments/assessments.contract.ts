@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { instrumentDefinition } from '../instruments/model/instrument.schema.js';
+
+export const terms = ['fall', 'winter', 'spring', 'full_year'] as const;
+export const schoolYear = z
+  .string()
+  .regex(/^\d{4}-\d{4}$/, 'Write the school year as 2026-2027.')
+  .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1, 'The second year must follow the first (2026-2027).');
+
+export const startAssessmentBody = z.object({
+  orgId: z.number().int().positive(),
+  instrumentId: z.string().min(1).max(64),
+  /** Published version to use; the newest when left out. */
+  version: z.number().int().min(1).optional(),
+  schoolYear,
+  term: z.enum(terms),
+  /** Start from the answers of this organisation's last assessment with the same instrument. */
+  copyPrevious: z.boolean().default(false),
+});
+
+export const answerBody = z.object({
+  /** The answer; null clears it. */
+  value: z.unknown().optional(),
+  note: z.string().max(5000).nullable().optional(),
+  evidence: z.array(z.string().trim().url('Evidence links must be web addresses.').max(2000)).max(20).nullable().optional(),
+});
+export const answerParams = z.object({ id: z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number), slot: z.string().min(1).max(130) });
+
+export const answerView = z.object({
+  slotId: z.string(),
+  value: z.unknown(),
+  note: z.string().nullable(),
+  evidence: z.array(z.string()).nullable(),
+  updatedBy: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type AnswerView = z.infer<typeof answerView>;
+
+export const assessmentSummary = z.object({
+  id: z.number(),
+  orgId: z.number(),
+  orgName: z.string(),
+  instrumentId: z.string(),
+  instrumentVersion: z.number(),
+  schoolYear: z.string(),
+  term: z.enum(terms),
+  status: z.enum(['in_progress', 'submitted']),
+  startedAt: z.string(),
+  submittedAt: z.string().nullable(),
+  answered: z.number(),
+  total: z.number(),
+});
+export type AssessmentSummary = z.infer<typeof assessmentSummary>;
+
+export const assessmentDetail = assessmentSummary.extend({
+  definition: instrumentDefinition,
+  answers: z.array(answerView),
+  /** Answered / answerable slots per section, for progress. */
+  progress: z.array(z.object({ sectionId: z.string(), answered: z.number(), total: z.number() })),
+  can: z.object({ answer: z.boolean(), submit: z.boolean(), reopen: z.boolean() }),
+  /** Server time of this read, to ask for later changes. */
+  readAt: z.string(),
+});
+export type AssessmentDetail = z.infer<typeof assessmentDetail>;
+
+export const changesQuery = z.object({ since: z.string().datetime({ offset: true }) });
+export const changesResponse = z.object({ answers: z.array(answerView), status: z.enum(['in_progress', 'submitted']), readAt: z.string() });
+
+export const assessmentListQuery = z.object({
+  orgId: z.coerce.number().int().positive(),
+  instrumentId: z.string().max(64).optional(),
+  status: z.enum(['in_progress', 'submitted']).optional(),
+});
+export const assessmentList = z.object({ items: z.array(assessmentSummary) });
