@@ -72,3 +72,28 @@ export const assessmentListQuery = z.object({
   status: z.enum(['in_progress', 'submitted']).optional(),
 });
 export const assessmentList = z.object({ items: z.array(assessmentSummary) });
+
+const scaleResult = z.object({
+  scaleId: z.string(),
+  score: z.number().nullable(),
+  band: z.string().nullable(),
+  answered: z.number(),
+  total: z.number(),
+  /** The same scale in this organisation's previous submitted assessment with this instrument. */
+  previous: z.object({ score: z.number().nullable(), schoolYear: z.string(), term: z.string() }).nullable(),
+  /** Averages of submitted assessments in the same period, only where at least five organisations contribute. */
+  comparisons: z.array(z.object({ orgId: z.number(), orgName: z.string(), kind: z.string(), mean: z.number().nullable(), contributors: z.number(), enough: z.boolean() })),
+});
+const itemResult = z.object({ slotId: z.string(), value: z.number(), tags: z.array(z.string()) });
+export const assessmentResults = z.object({
+  assessment: assessmentSummary,
+  definition: instrumentDefinition,
+  scales: z.array(scaleResult),
+  /** Highest and lowest rated questions: what to build on and where to start. */
+  strengths: z.array(itemResult),
+  priorities: z.array(itemResult),
+  /** Facts of a profile: each answered number with its ratio to enrolment where it counts staff. */
+  facts: z.array(z.object({ slotId: z.string(), value: z.unknown(), studentsPer: z.number().nullable() })),
+  minimumGroup: z.number(),
+});
+export type AssessmentResults = z.infer<typeof assessmentResults>;

@@ -116,3 +116,43 @@ describe('answering together, submitting, scores', () => {
     expect(Object.fromEntries(copied.map((a) => [a.slotId, a.value]))).toMatchObject({ teaming_1: 1, teaming_2: 'DK', impact_7: 5 });
   });
 });
+
+describe('results', () => {
+  it('scores, change since the previous period, district averages only from five schools, strengths and priorities', async () => {
+    const { makeOrg } = await import('../../../server/test/factories.js');
+    const coordinator = as.districtCoordinator;
+    const teamingAll = async (assessmentId: number, value: number) => {
+      for (let i = 1; i <= 8; i++) expect((await coordinator.request('PUT', `/api/assessments/${assessmentId}/answers/teaming_${i}`, { value })).statusCode).toBe(200);
+    };
+    const run = async (orgId: number, value: number, schoolYear = '2028-2029') => {
+      const a = (await start(coordinator, { orgId, schoolYear, term: 'full_year' })).json();
+      await teamingAll(a.id, value);
+      expect((await coordinator.post(`/api/assessments/${a.id}/submit`)).statusCode).toBe(200);
+      return a.id as number;
+    };
+    const schools = [];
+    for (let i = 0; i < 5; i++) schools.push(await makeOrg(ctx.db, w.districtA, 'school', { name: `Comparison School ${i}` }));
+    // A year earlier, the first school scored 3 on teaming.
+    await run(schools[0].id, 3, '2027-2028');
+    // Four schools so far this year: 2, 3, 4, 5 → not enough for an average.
+    const ids = [await run(schools[0].id, 6), await run(schools[1].id, 2), await run(schools[2].id, 3), await run(schools[3].id, 4)];
+    let res = (await coordinator.get(`/api/assessments/${ids[0]}/results`)).json();
+    let teaming = res.scales.find((s: { scaleId: string }) => s.scaleId === 'teaming');
+    expect(teaming).toMatchObject({ score: 6, band: 'mastery', previous: { score: 3, schoolYear: '2027-2028', term: 'full_year' } });
+    expect(teaming.comparisons.find((c: { kind: string }) => c.kind === 'district')).toMatchObject({ orgId: w.districtA.id, contributors: 4, enough: false, mean: null });
+    // A fifth school (5): the district mean is (6 + 2 + 3 + 4 + 5) / 5 = 4.
+    await run(schools[4].id, 5);
+    res = (await coordinator.get(`/api/assessments/${ids[0]}/results`)).json();
+    teaming = res.scales.find((s: { scaleId: string }) => s.scaleId === 'teaming');
+    expect(teaming.comparisons.find((c: { kind: string }) => c.kind === 'district')).toMatchObject({ contributors: 5, enough: true, mean: 4 });
+    expect(teaming.comparisons.find((c: { kind: string }) => c.kind === 'state')).toMatchObject({ orgId: w.stateA.id, contributors: 5, mean: 4 });
+    // Every teaming answer is 6: the first three are strengths, the last three priorities.
+    expect(res.strengths.map((s: { slotId: string }) => s.slotId)).toEqual(['teaming_1', 'teaming_2', 'teaming_3']);
+    expect(res.priorities.map((s: { slotId: string }) => s.slotId)).toEqual(['teaming_8', 'teaming_7', 'teaming_6']);
+    expect(res.minimumGroup).toBe(5);
+    // Not before submission, not outside scope.
+    const open = (await start(coordinator, { orgId: schools[1].id, schoolYear: '2029-2030', term: 'fall' })).json();
+    expectError(await coordinator.get(`/api/assessments/${open.id}/results`), 409, 'conflict');
+    expectError(await as.otherAdmin.get(`/api/assessments/${ids[0]}/results`), 404, 'not_found');
+  });
+});

@@ -4,6 +4,7 @@ import {
   answerBody,
   answerParams,
   answerView,
+  assessmentResults,
   assessmentDetail,
   assessmentList,
   assessmentListQuery,
@@ -11,6 +12,7 @@ import {
   changesResponse,
   startAssessmentBody,
 } from '../assessments.contract.js';
+import { getResults } from './assessments.results.js';
 import { changesSince, getAssessment, listAssessments, reopenAssessment, saveAnswer, startAssessment, submitAssessment } from './assessments.service.js';
 
 const tags = ['assessments'];
@@ -40,6 +42,10 @@ export async function assessmentRoutes(app: App, { db }: Deps): Promise<void> {
   app.post('/api/assessments/:id/submit', {
     schema: { tags, summary: 'Submit and lock; scores are computed', params: idParam, response: { 200: assessmentDetail, ...authErrors, 409: errorBodySchema } },
     handler: (request) => submitAssessment(db, request.actor, request.params.id),
+  });
+  app.get('/api/assessments/:id/results', {
+    schema: { tags, summary: 'Scores, bands, change since the last period, district and state averages, strengths and priorities', params: idParam, response: { 200: assessmentResults, ...authErrors, 409: errorBodySchema } },
+    handler: (request) => getResults(db, request.actor, request.params.id),
   });
   app.post('/api/assessments/:id/reopen', {
     schema: { tags, summary: 'Reopen a submitted assessment', params: idParam, response: { 200: assessmentDetail, ...authErrors, 409: errorBodySchema } },
