@@ -3,6 +3,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { AssessmentPage } from '../features/assessments/ui/AssessmentPage.js';
+import { AssessmentResultsPage } from '../features/assessments/ui/AssessmentResultsPage.js';
 import { AccountPage } from '../features/auth/ui/AccountPage.js';
 import { ForgotPasswordPage, ResetPasswordPage } from '../features/auth/ui/PasswordResetPages.js';
 import { LoginPage } from '../features/auth/ui/LoginPage.js';
@@ -76,6 +78,8 @@ export function App() {
               <Route path="/instruments/import" element={<InstrumentImportPage />} />
               <Route path="/instruments/:id" element={<InstrumentPage />} />
               <Route path="/frameworks" element={<FrameworksPage />} />
+              <Route path="/assessments/:id" element={<AssessmentPage />} />
+              <Route path="/assessments/:id/results" element={<AssessmentResultsPage />} />
               <Route path="/import" element={<ImportPage />} />
               <Route path="/audit" element={<AuditPage />} />
               <Route path="/account" element={<AccountPage />} />

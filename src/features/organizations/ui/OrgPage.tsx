@@ -6,6 +6,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { OrgKindBadge, useOrgKindLabel } from '../../../client/components/OrgKindBadge.js';
 import { PageTitle } from '../../../client/components/PageTitle.js';
+import { AssessmentsPanel } from '../../assessments/ui/AssessmentsPanel.js';
 import { MembersPanel } from '../../members/ui/MembersPanel.js';
 import type { OrgDetail } from '../organizations.contract.js';
 import { childKinds, CreateOrgModal } from './CreateOrgModal.js';
@@ -14,7 +15,7 @@ import { OrgSettingsPanel } from './OrgSettingsPanel.js';
 import { OrgTable } from './OrgTable.js';
 import { PartnersPanel } from './PartnersPanel.js';
 
-const tabs = ['overview', 'organizations', 'members', 'partners', 'settings'] as const;
+const tabs = ['overview', 'organizations', 'assessments', 'members', 'partners', 'settings'] as const;
 type Tab = (typeof tabs)[number];
 
 export function OrgPage() {
@@ -36,6 +37,7 @@ export function OrgPage() {
   const canSettings = org.can['org.update'] || org.can['org.move'] || org.can['org.archive'];
   const showPartners = org.kind === 'school' || org.kind === 'district' || org.kind === 'partner';
   const showChildren = org.kind !== 'school' && org.kind !== 'partner';
+  const showAssessments = org.kind !== 'partner';
   return (
     <>
       {org.ancestors.length > 0 && (
@@ -67,6 +69,7 @@ export function OrgPage() {
         <Tabs.List mb="md">
           <Tabs.Tab value="overview">{t('orgs.tabs.overview')}</Tabs.Tab>
           {showChildren && <Tabs.Tab value="organizations">{t('orgs.tabs.organizations')}</Tabs.Tab>}
+          {showAssessments && <Tabs.Tab value="assessments">{t('orgs.tabs.assessments')}</Tabs.Tab>}
           <Tabs.Tab value="members">{t('orgs.tabs.members')}</Tabs.Tab>
           {showPartners && <Tabs.Tab value="partners">{t('orgs.tabs.partners')}</Tabs.Tab>}
           {canSettings && <Tabs.Tab value="settings">{t('orgs.tabs.settings')}</Tabs.Tab>}
@@ -77,6 +80,11 @@ export function OrgPage() {
         {showChildren && (
           <Tabs.Panel value="organizations">
             <Children org={org} />
+          </Tabs.Panel>
+        )}
+        {showAssessments && (
+          <Tabs.Panel value="assessments">
+            <AssessmentsPanel org={org} />
           </Tabs.Panel>
         )}
         <Tabs.Panel value="members">

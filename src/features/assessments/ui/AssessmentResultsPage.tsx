@@ -1,0 +1,152 @@
+import { Anchor, Badge, Button, Group, List, Loader, Paper, SimpleGrid, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
+import { PageTitle } from '../../../client/components/PageTitle.js';
+import { allSlots } from '../../instruments/model/item-types.js';
+import { type LanguageCode, pick } from '../../instruments/model/text.js';
+import { useResultsQuery } from './assessments.api.js';
+
+const fmt = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? '—' : n.toFixed(digits));
+
+/** What a submitted assessment says: scores and bands, change, comparisons, strengths and priorities. */
+export function AssessmentResultsPage() {
+  const { t, i18n } = useTranslation();
+  const id = Number(useParams().id);
+  const { data, error, isLoading } = useResultsQuery(id);
+  if (isLoading) return <Loader role="status" aria-label={t('common.loading')} />;
+  if (error || !data) {
+    return (
+      <>
+        <PageTitle>{t('assessments.resultsTitle')}</PageTitle>
+        <ErrorAlert error={error} />
+      </>
+    );
+  }
+  const def = data.definition;
+  const lang = (def.languages.includes(i18n.language as LanguageCode) ? i18n.language : def.defaultLanguage) as LanguageCode;
+  const text = (x: Parameters<typeof pick>[0]) => pick(x, lang, def.defaultLanguage);
+  const slots = new Map(allSlots(def).map((s) => [s.id, s]));
+  const slotText = (id: string) => {
+    const s = slots.get(id);
+    if (!s) return id;
+    if (s.rowId && s.item.type === 'matrix') return text(s.item.rows.find((r) => r.id === s.rowId)?.text);
+    return text(s.item.text);
+  };
+  const bandLabel = (scaleId: string, band: string | null) => {
+    const b = def.scales.find((s) => s.id === scaleId)?.bands?.find((x) => x.id === band);
+    return b ? text(b.label) : '—';
+  };
+  return (
+    <>
+      <Group gap="xs" mb="xs">
+        <Anchor component={Link} to={`/assessments/${id}`} size="sm">
+          {t('assessments.backToAnswers')}
+        </Anchor>
+        <Text size="sm" c="dark.5">
+          {data.assessment.orgName} · {t(`assessments.terms.${data.assessment.term}`)} {data.assessment.schoolYear}
+        </Text>
+      </Group>
+      <PageTitle>{t('assessments.resultsOf', { title: text(def.title) })}</PageTitle>
+      <Group mb="md" className="no-print">
+        <Button variant="light" onClick={() => window.print()}>
+          {t('assessments.print')}
+        </Button>
+      </Group>
+      {def.scales.length > 0 && (
+        <Table withTableBorder striped captionSide="top" mb="xl">
+          <Table.Caption>{t('assessments.scalesCaption')}</Table.Caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('instruments.scale')}</Table.Th>
+              <Table.Th>{t('assessments.score')}</Table.Th>
+              <Table.Th>{t('instruments.bands')}</Table.Th>
+              <Table.Th>{t('assessments.change')}</Table.Th>
+              <Table.Th>{t('assessments.comparison')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data.scales.map((s) => {
+              const scale = def.scales.find((x) => x.id === s.scaleId)!;
+              const change = s.score !== null && s.previous?.score !== null && s.previous ? s.score - s.previous.score! : null;
+              return (
+                <Table.Tr key={s.scaleId}>
+                  <Table.Th scope="row">{text(scale.title)}</Table.Th>
+                  <Table.Td>{s.score === null ? t('assessments.notEnoughAnswers', { answered: s.answered, total: s.total }) : fmt(s.score)}</Table.Td>
+                  <Table.Td>
+                    {s.band ? (
+                      <Badge variant="light" c="dark.7" tt="none">
+                        {bandLabel(s.scaleId, s.band)}
+                      </Badge>
+                    ) : (
+                      '—'
+                    )}
+                  </Table.Td>
+                  <Table.Td>{change === null ? (s.previous ? '—' : t('assessments.firstTime')) : `${change > 0 ? '+' : ''}${fmt(change)} (${t(`assessments.terms.${s.previous!.term}`)} ${s.previous!.schoolYear})`}</Table.Td>
+                  <Table.Td>
+                    {s.comparisons.length === 0
+                      ? '—'
+                      : s.comparisons.map((c) => (
+                          <div key={c.orgId}>
+                            {c.orgName}: {c.enough ? fmt(c.mean) : t('assessments.notEnoughSchools', { count: c.contributors, min: data.minimumGroup })}
+                          </div>
+                        ))}
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      )}
+      {(data.strengths.length > 0 || data.priorities.length > 0) && (
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg" mb="xl">
+          <Paper withBorder p="lg">
+            <Title order={2} size="h3" mb="sm">
+              {t('assessments.strengths')}
+            </Title>
+            <List spacing="xs">
+              {data.strengths.map((s) => (
+                <List.Item key={s.slotId}>
+                  {slotText(s.slotId)} — <strong>{s.value}</strong>
+                </List.Item>
+              ))}
+            </List>
+          </Paper>
+          <Paper withBorder p="lg">
+            <Title order={2} size="h3" mb="sm">
+              {t('assessments.priorities')}
+            </Title>
+            <List spacing="xs">
+              {data.priorities.map((s) => (
+                <List.Item key={s.slotId}>
+                  {slotText(s.slotId)} — <strong>{s.value}</strong>
+                </List.Item>
+              ))}
+            </List>
+          </Paper>
+        </SimpleGrid>
+      )}
+      {data.facts.length > 0 && (
+        <Table withTableBorder striped captionSide="top">
+          <Table.Caption>{t('assessments.factsCaption')}</Table.Caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('assessments.question')}</Table.Th>
+              <Table.Th>{t('assessments.answer')}</Table.Th>
+              <Table.Th>{t('assessments.studentsPer')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data.facts.map((f) => (
+              <Table.Tr key={f.slotId}>
+                <Table.Th scope="row">{slotText(f.slotId)}</Table.Th>
+                <Table.Td>{Array.isArray(f.value) ? f.value.join(', ') : String(f.value)}</Table.Td>
+                <Table.Td>{f.studentsPer ?? '—'}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </>
+  );
+}
