@@ -1,4 +1,5 @@
 import { assessmentRoutes } from '../features/assessments/server/assessments.routes.js';
+import { coverageRoutes } from '../features/assessments/server/coverage.routes.js';
 import { auditRoutes } from '../features/audit/server/audit.routes.js';
 import { authRoutes } from '../features/auth/server/auth.routes.js';
 import { frameworkRoutes } from '../features/frameworks/server/frameworks.routes.js';
@@ -20,4 +21,5 @@ export const routeModules: ((app: App, deps: Deps) => Promise<void>)[] = [
   frameworkRoutes,
   instrumentRoutes,
   assessmentRoutes,
+  coverageRoutes,
 ];

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { instrumentDefinition } from '../instruments/model/instrument.schema.js';
 
 export const terms = ['fall', 'winter', 'spring', 'full_year'] as const;
+
+/** The school year a date falls in (a new one starts in July), as "2026-2027". */
+export function currentSchoolYear(d = new Date()): string {
+  const y = d.getMonth() >= 6 ? d.getFullYear() : d.getFullYear() - 1;
+  return `${y}-${y + 1}`;
+}
 export const schoolYear = z
   .string()
   .regex(/^\d{4}-\d{4}$/, 'Write the school year as 2026-2027.')

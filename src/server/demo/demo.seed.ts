@@ -7,6 +7,8 @@ import { organizations, partnerLinks } from '../../features/organizations/server
 import type { Role } from '../../shared/permissions.js';
 import { type Db, queryRows } from '../db/client.js';
 import { hashPassword } from '../security/passwords.js';
+import { seedDemoAssessments } from './demo.assessments.js';
+import { currentSchoolYear } from '../../features/assessments/assessments.contract.js';
 import { demoNetwork, demoPartner, demoStates } from './demo.data.js';
 
 export const DEMO_PASSWORD = 'schoolwell-demo';
@@ -71,7 +73,9 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
       const [u] = await tx.insert(users).values({ email: a.email, name: a.name, passwordHash: hash, isOperator: a.role === 'operator' }).returning({ id: users.id });
       if (a.role !== 'operator') await tx.insert(memberships).values({ userId: u.id, orgId: byCode.get(a.at!)!.id!, role: a.role });
     }
-    await writeAudit(tx, { action: 'demo.seeded', org: { id: network.id!, path: network.path }, details: { organizations: next, accounts: demoAccounts.length } });
+    const coordinator = await tx.select({ id: users.id }).from(users).where(sql`${users.email} = 'coordinator@demo.schoolwell.test'`);
+    const assessmentsSeeded = await seedDemoAssessments(tx, { currentYear: currentSchoolYear(), startedBy: coordinator[0].id });
+    await writeAudit(tx, { action: 'demo.seeded', org: { id: network.id!, path: network.path }, details: { organizations: next, accounts: demoAccounts.length, assessments: assessmentsSeeded } });
   });
   return true;
 }

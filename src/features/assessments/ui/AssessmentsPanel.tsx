@@ -7,14 +7,8 @@ import { fieldError } from '../../../client/forms.js';
 import { useInstrumentsQuery } from '../../instruments/ui/instruments.api.js';
 import { type LanguageCode, pick } from '../../instruments/model/text.js';
 import type { OrgDetail } from '../../organizations/organizations.contract.js';
-import { terms } from '../assessments.contract.js';
+import { currentSchoolYear, terms } from '../assessments.contract.js';
 import { useAssessmentsQuery, useStartAssessmentMutation } from './assessments.api.js';
-
-/** The school year a date falls in (July starts a new one). */
-export function currentSchoolYear(d = new Date()): string {
-  const y = d.getMonth() >= 6 ? d.getFullYear() : d.getFullYear() - 1;
-  return `${y}-${y + 1}`;
-}
 
 /** An organisation's assessments (and those below it), and starting a new one. */
 export function AssessmentsPanel({ org }: { org: OrgDetail }) {

@@ -1,0 +1,115 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { likePrefix } from '../../../server/authz/scope.js';
+import { type DbOrTx, queryRows } from '../../../server/db/client.js';
+import type { CoverageLevel } from '../coverage.contract.js';
+
+/**
+ * Census coverage and quality across the schools below an organisation, computed in SQL over
+ * assessments and their stored scores (never by loading answers). One query per report.
+ */
+
+const termRank = sql`(case a.term when 'fall' then 1 when 'winter' then 2 when 'spring' then 3 else 4 end)`;
+const levelNames: CoverageLevel[] = ['never', 'last_year', 'in_progress', 'this_year'];
+
+/** 3 submitted this year, 2 under way this year, 1 submitted last year only, 0 never. */
+function levelOf(year: string, previous: string): SQL {
+  return sql`coalesce(max(case when a.school_year = ${year} and a.status = 'submitted' then 3
+    when a.school_year = ${year} then 2
+    when a.school_year = ${previous} and a.status = 'submitted' then 1 else 0 end), 0)`;
+}
+
+export function previousYear(year: string): string {
+  const first = Number(year.slice(0, 4)) - 1;
+  return `${first}-${first + 1}`;
+}
+
+export async function coverageCounts(db: DbOrTx, path: string, year: string, instruments: string[]) {
+  const prev = previousYear(year);
+  const [{ schools }] = await queryRows<{ schools: number }>(db, sql`select count(*)::int as schools from organizations o where o.kind = 'school' and o.status = 'active' and o.path like ${likePrefix(path)}`);
+  const rows = await queryRows<{ instrument_id: string; level: number; n: number }>(
+    db,
+    sql`select instrument_id, level, count(*)::int as n from (
+          select a.org_id, a.instrument_id, ${levelOf(year, prev)} as level
+          from assessments a join organizations o on o.id = a.org_id
+          where o.kind = 'school' and o.status = 'active' and o.path like ${likePrefix(path)} and a.instrument_id in ${instruments}
+          group by a.org_id, a.instrument_id) x
+        group by instrument_id, level`,
+  );
+  return {
+    schools,
+    instruments: instruments.map((id) => {
+      const counts: Record<CoverageLevel, number> = { this_year: 0, in_progress: 0, last_year: 0, never: 0 };
+      for (const r of rows.filter((x) => x.instrument_id === id)) counts[levelNames[r.level]] += r.n;
+      counts.never = schools - counts.this_year - counts.in_progress - counts.last_year;
+      return { instrumentId: id, counts };
+    }),
+  };
+}
+
+export async function coverageSchoolPage(
+  db: DbOrTx,
+  path: string,
+  q: { schoolYear: string; instruments: string[]; q?: string; level?: CoverageLevel; sort: 'name' | 'district' | 'level'; offset: number; limit: number },
+) {
+  const prev = previousYear(q.schoolYear);
+  const levelCols = q.instruments.map(
+    (id, i) => sql`(select ${levelOf(q.schoolYear, prev)} from assessments a where a.org_id = o.id and a.instrument_id = ${id}) as ${sql.raw(`l${i}`)}`,
+  );
+  const needle = q.q ? `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const order = q.sort === 'district' ? sql`district, name` : q.sort === 'level' ? sql`l0 desc, name` : sql`name`;
+  const inner = sql`select o.id, o.name, o.code, p.name as district, ${sql.join(levelCols, sql`, `)}
+    from organizations o left join organizations p on p.id = o.parent_id
+    where o.kind = 'school' and o.status = 'active' and o.path like ${likePrefix(path)}
+      ${needle ? sql`and (lower(o.name) like ${needle} or lower(o.code) like ${needle})` : sql``}`;
+  const levelFilter = q.level ? sql`where l0 = ${levelNames.indexOf(q.level)}` : sql``;
+  const [rows, [{ total }]] = await Promise.all([
+    queryRows<Record<string, unknown> & { id: number; name: string; code: string; district: string | null }>(db, sql`select * from (${inner}) t ${levelFilter} order by ${order}, id offset ${q.offset} limit ${q.limit}`),
+    queryRows<{ total: number }>(db, sql`select count(*)::int as total from (${inner}) t ${levelFilter}`),
+  ]);
+  return {
+    total,
+    items: rows.map((r) => ({ id: r.id, name: r.name, code: r.code, district: r.district, levels: q.instruments.map((_, i) => levelNames[Number(r[`l${i}`] ?? 0)]) })),
+  };
+}
+
+/** The latest submitted assessment of each school below `path` in a school year. */
+function latestInYear(path: string, instrumentId: string, year: string): SQL {
+  return sql`select distinct on (a.org_id) a.id, a.org_id, o.path
+    from assessments a join organizations o on o.id = a.org_id
+    where a.instrument_id = ${instrumentId} and a.school_year = ${year} and a.status = 'submitted'
+      and o.kind = 'school' and o.path like ${likePrefix(path)}
+    order by a.org_id, ${termRank} desc`;
+}
+
+/** Mean scale scores per child of the organisation (read from the path: no per-row prefix joins). */
+export async function heatmap(db: DbOrTx, org: { id: number; path: string; depth: number }, instrumentId: string, year: string) {
+  const segment = org.depth + 3;
+  return queryRows<{ child_id: number; scale_id: string; mean: number | null; schools: number }>(
+    db,
+    sql`with latest as (${latestInYear(org.path, instrumentId, year)})
+        select split_part(l.path, '/', ${segment}::int)::int as child_id, s.scale_id, avg(s.score)::float8 as mean, count(distinct l.org_id)::int as schools
+        from latest l join assessment_scores s on s.assessment_id = l.id
+        group by 1, 2`,
+  );
+}
+
+export async function bandCounts(db: DbOrTx, path: string, instrumentId: string, year: string) {
+  return queryRows<{ scale_id: string; band: string | null; n: number }>(
+    db,
+    sql`with latest as (${latestInYear(path, instrumentId, year)})
+        select s.scale_id, s.band, count(*)::int as n from latest l join assessment_scores s on s.assessment_id = l.id group by 1, 2`,
+  );
+}
+
+export async function bandTrend(db: DbOrTx, path: string, instrumentId: string, band: string) {
+  return queryRows<{ school_year: string; term: string; scale_id: string; share: number | null; schools: number }>(
+    db,
+    sql`select a.school_year, a.term, s.scale_id,
+          (count(*) filter (where s.band = ${band}))::float8 / nullif(count(s.score), 0) * 100 as share,
+          count(s.score)::int as schools
+        from assessments a join organizations o on o.id = a.org_id join assessment_scores s on s.assessment_id = a.id
+        where a.instrument_id = ${instrumentId} and a.status = 'submitted' and o.kind = 'school' and o.path like ${likePrefix(path)}
+        group by 1, 2, 3
+        order by 1, (case a.term when 'fall' then 1 when 'winter' then 2 when 'spring' then 3 else 4 end)`,
+  );
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeOrg, makeWorld } from '../../../server/test/factories.js';
+import { Agent, expectError, signIn, startTestApp, type TestContext } from '../../../server/test/harness.js';
+
+let ctx: TestContext;
+let w: Awaited<ReturnType<typeof makeWorld>>;
+let coordinator: Agent;
+const year = '2026-2027';
+
+beforeAll(async () => {
+  ctx = await startTestApp({}, { content: true });
+  w = await makeWorld(ctx.db);
+  coordinator = await signIn(ctx.app, w.people.districtCoordinator.email);
+});
+afterAll(() => ctx.close());
+
+async function assess(orgId: number, schoolYear: string, teaming: number | null, submit: boolean, instrumentId = 'quality_school') {
+  const coordinator = await signIn(ctx.app, w.people.networkAdmin.email);
+  const a = (await coordinator.post('/api/assessments', { orgId, instrumentId, schoolYear, term: 'full_year' })).json();
+  if (teaming !== null) for (let i = 1; i <= 8; i++) await coordinator.request('PUT', `/api/assessments/${a.id}/answers/teaming_${i}`, { value: teaming });
+  if (submit) {
+    const r = await coordinator.post(`/api/assessments/${a.id}/submit`);
+    expect(r.statusCode, r.body).toBe(200);
+  }
+}
+
+describe('coverage and quality across schools', () => {
+  let s3: number;
+  let s4: number;
+  beforeAll(async () => {
+    s3 = (await makeOrg(ctx.db, w.districtA, 'school', { name: 'School A3' })).id;
+    s4 = (await makeOrg(ctx.db, w.districtA, 'school', { name: 'School A4' })).id;
+    // District A: A1 submitted this year (teaming 6 → mastery), A2 under way this year,
+    // A3 submitted last year only (teaming 2 → emerging), A4 never. District B: B1 submitted (5).
+    await assess(w.schoolA1.id, year, 6, true);
+    await assess(w.schoolA2.id, year, 4, false);
+    await assess(s3, '2025-2026', 2, true);
+    await assess(w.schoolB1.id, year, 5, true);
+  });
+
+  it('counts schools by how far they are, in scope only', async () => {
+    const res = await coordinator.get(`/api/orgs/${w.districtA.id}/coverage?schoolYear=${year}&instruments=quality_school`);
+    expect(res.json()).toEqual({
+      schoolYear: year,
+      previousYear: '2025-2026',
+      schools: 4,
+      instruments: [{ instrumentId: 'quality_school', counts: { this_year: 1, in_progress: 1, last_year: 1, never: 1 } }],
+    });
+    const admin = await signIn(ctx.app, w.people.networkAdmin.email);
+    const all = (await admin.get(`/api/orgs/${w.network.id}/coverage?schoolYear=${year}&instruments=quality_school`)).json();
+    // Network: 5 schools, B1 submitted too.
+    expect(all.instruments[0].counts).toEqual({ this_year: 2, in_progress: 1, last_year: 1, never: 1 });
+    expectError(await new Agent(ctx.app).get(`/api/orgs/${w.districtA.id}/coverage?schoolYear=${year}`), 401, 'unauthenticated');
+    expectError(await coordinator.get(`/api/orgs/${w.districtB.id}/coverage?schoolYear=${year}`), 404, 'not_found');
+    expectError(await coordinator.get(`/api/orgs/${w.districtA.id}/coverage?schoolYear=2026`), 400, 'validation_failed', 'schoolYear');
+  });
+
+  it('lists schools with their level, filtered, sorted and paged', async () => {
+    const base = `/api/orgs/${w.districtA.id}/coverage/schools?schoolYear=${year}&instruments=quality_school,school_mh_profile`;
+    const page = (await coordinator.get(base)).json();
+    expect(page.total).toBe(4);
+    expect(page.items.map((i: { name: string; levels: string[] }) => [i.name, i.levels])).toEqual([
+      ['School A1', ['this_year', 'never']],
+      ['School A2', ['in_progress', 'never']],
+      ['School A3', ['last_year', 'never']],
+      ['School A4', ['never', 'never']],
+    ]);
+    expect((await coordinator.get(`${base}&level=never`)).json().items.map((i: { id: number }) => i.id)).toEqual([s4]);
+    expect((await coordinator.get(`${base}&sort=level&limit=1`)).json()).toMatchObject({ total: 4, items: [{ name: 'School A1' }] });
+    expect((await coordinator.get(`${base}&q=a3`)).json().items.map((i: { id: number }) => i.id)).toEqual([s3]);
+  });
+
+  it('heat map, bands and trend from the stored scores', async () => {
+    const admin = await signIn(ctx.app, w.people.networkAdmin.email);
+    const heat = (await admin.get(`/api/orgs/${w.network.id}/quality/heatmap?schoolYear=${year}`)).json();
+    const teamingAt = heat.scales.indexOf('teaming');
+    // State A: A1 (6) only submitted this year; State B: B1 (5).
+    const byName = Object.fromEntries(heat.rows.map((r: { name: string; means: (number | null)[]; schools: number }) => [r.name, r]));
+    expect(byName['State A']).toMatchObject({ schools: 1 });
+    expect(byName['State A'].means[teamingAt]).toBe(6);
+    expect(byName['State B'].means[teamingAt]).toBe(5);
+    const bands = (await admin.get(`/api/orgs/${w.network.id}/quality/bands?schoolYear=${year}`)).json();
+    expect(bands.scales.find((s: { scaleId: string }) => s.scaleId === 'teaming')).toEqual({ scaleId: 'teaming', counts: { mastery: 2 }, scored: 2 });
+    const trend = (await admin.get(`/api/orgs/${w.network.id}/quality/trend`)).json();
+    expect(trend.periods).toEqual([{ schoolYear: '2025-2026', term: 'full_year' }, { schoolYear: year, term: 'full_year' }]);
+    // Teaming at mastery: last year 0 of 1 (A3 at 2), this year 2 of 2.
+    expect(trend.scales.find((s: { scaleId: string }) => s.scaleId === 'teaming').shares).toEqual([{ share: 0, schools: 1 }, { share: 100, schools: 2 }]);
+  });
+});
