@@ -30,6 +30,9 @@ describe('a team fills a self-assessment together', () => {
     await coordinator.page.getByRole('link', { name: 'Alder Creek Elementary School' }).click();
     await coordinator.page.getByRole('tab', { name: 'Assessments' }).click();
     await coordinator.page.getByLabel('Instrument', { exact: true }).selectOption('quality_school');
+    // The demo already holds this school year's assessment; this one is for the fall term.
+    await coordinator.page.getByLabel('Term', { exact: true }).selectOption('fall');
+    await coordinator.page.getByLabel(/Start from the answers/).uncheck();
     await coordinator.page.getByRole('button', { name: 'Start', exact: true }).click();
     await coordinator.page.waitForURL(/\/assessments\/\d+$/);
     const url = coordinator.page.url();
