@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { OrgKindBadge, useOrgKindLabel } from '../../../client/components/OrgKindBadge.js';
 import { PageTitle } from '../../../client/components/PageTitle.js';
 import { AssessmentsPanel } from '../../assessments/ui/AssessmentsPanel.js';
+import { CoveragePanel } from '../../assessments/ui/CoveragePanel.js';
 import { MembersPanel } from '../../members/ui/MembersPanel.js';
 import type { OrgDetail } from '../organizations.contract.js';
 import { childKinds, CreateOrgModal } from './CreateOrgModal.js';
@@ -15,7 +16,7 @@ import { OrgSettingsPanel } from './OrgSettingsPanel.js';
 import { OrgTable } from './OrgTable.js';
 import { PartnersPanel } from './PartnersPanel.js';
 
-const tabs = ['overview', 'organizations', 'assessments', 'members', 'partners', 'settings'] as const;
+const tabs = ['overview', 'organizations', 'coverage', 'assessments', 'members', 'partners', 'settings'] as const;
 type Tab = (typeof tabs)[number];
 
 export function OrgPage() {
@@ -69,6 +70,7 @@ export function OrgPage() {
         <Tabs.List mb="md">
           <Tabs.Tab value="overview">{t('orgs.tabs.overview')}</Tabs.Tab>
           {showChildren && <Tabs.Tab value="organizations">{t('orgs.tabs.organizations')}</Tabs.Tab>}
+          {showChildren && <Tabs.Tab value="coverage">{t('orgs.tabs.coverage')}</Tabs.Tab>}
           {showAssessments && <Tabs.Tab value="assessments">{t('orgs.tabs.assessments')}</Tabs.Tab>}
           <Tabs.Tab value="members">{t('orgs.tabs.members')}</Tabs.Tab>
           {showPartners && <Tabs.Tab value="partners">{t('orgs.tabs.partners')}</Tabs.Tab>}
@@ -80,6 +82,11 @@ export function OrgPage() {
         {showChildren && (
           <Tabs.Panel value="organizations">
             <Children org={org} />
+          </Tabs.Panel>
+        )}
+        {showChildren && (
+          <Tabs.Panel value="coverage">
+            <CoveragePanel org={org} />
           </Tabs.Panel>
         )}
         {showAssessments && (
