@@ -50,3 +50,6 @@ export const trendResponse = z.object({
   periods: z.array(z.object({ schoolYear: z.string(), term: z.string() })),
   scales: z.array(z.object({ scaleId: z.string(), shares: z.array(z.object({ share: z.number().nullable(), schools: z.number() })) })),
 });
+
+export const coverageExportQuery = coverageQuery.extend({ format: z.enum(['csv', 'xlsx']).default('csv') });
+export const scoresExportQuery = z.object({ instrumentId: z.string().regex(/^[a-z][a-z0-9_-]*$/).default('quality_school'), format: z.enum(['csv', 'xlsx']).default('csv') });

@@ -113,3 +113,17 @@ export async function bandTrend(db: DbOrTx, path: string, instrumentId: string, 
         order by 1, (case a.term when 'fall' then 1 when 'winter' then 2 when 'spring' then 3 else 4 end)`,
   );
 }
+
+/** Every submitted assessment's scale scores below `path`, one row per assessment and scale. */
+export async function submittedScores(db: DbOrTx, path: string, instrumentId: string) {
+  return queryRows<{ assessment_id: number; code: string; name: string; kind: string; district: string | null; school_year: string; term: string; submitted_at: Date | string | null; scale_id: string; score: number | null; band: string | null }>(
+    db,
+    sql`select a.id as assessment_id, o.code, o.name, o.kind, p.name as district, a.school_year, a.term, a.submitted_at, s.scale_id, s.score, s.band
+        from assessments a
+        join organizations o on o.id = a.org_id
+        left join organizations p on p.id = o.parent_id
+        join assessment_scores s on s.assessment_id = a.id
+        where a.status = 'submitted' and a.instrument_id = ${instrumentId} and o.path like ${likePrefix(path)}
+        order by o.name, a.school_year, a.term, a.id`,
+  );
+}

@@ -87,3 +87,38 @@ describe('coverage and quality across schools', () => {
     expect(trend.scales.find((s: { scaleId: string }) => s.scaleId === 'teaming').shares).toEqual([{ share: 0, schools: 1 }, { share: 100, schools: 2 }]);
   });
 });
+
+describe('exports', () => {
+  it('downloads the coverage table and every submitted score as CSV and XLSX, audited, in scope only', async () => {
+    const csv = await coordinator.get(`/api/orgs/${w.districtA.id}/coverage/export?schoolYear=${year}&instruments=quality_school&format=csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe(`code,school,district,quality_school ${year}`);
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['School A1', 'School A2', 'School A3', 'School A4']);
+    expect(lines[1].split(',')[3]).toBe('this_year');
+    const xlsx = await coordinator.get(`/api/orgs/${w.districtA.id}/coverage/export?schoolYear=${year}&instruments=quality_school&format=xlsx`);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const { default: readXlsx } = await import('read-excel-file/node');
+    const [{ data: sheet }] = (await readXlsx(xlsx.rawPayload)) as unknown as { data: unknown[][] }[];
+    expect(sheet[0]).toEqual(['code', 'school', 'district', `quality_school ${year}`]);
+    expect(sheet).toHaveLength(5);
+
+    const scores = await coordinator.get(`/api/orgs/${w.districtA.id}/quality/scores/export?format=csv`);
+    const rows = scores.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    // A1 this year (teaming 6, mastery) and A3 last year (teaming 2, emerging); A2 is not submitted.
+    expect(rows).toHaveLength(3);
+    const header = rows[0].split(',');
+    const at = (row: string, col: string) => row.split(',')[header.indexOf(col)];
+    const a1 = rows.find((r) => r.includes('School A1'))!;
+    expect([at(a1, 'teaming score'), at(a1, 'teaming band')]).toEqual(['6', 'mastery']);
+    const a3 = rows.find((r) => r.includes('School A3'))!;
+    expect([at(a3, 'school_year'), at(a3, 'teaming score'), at(a3, 'teaming band')]).toEqual(['2025-2026', '2', 'emerging']);
+    expectError(await coordinator.get(`/api/orgs/${w.districtB.id}/quality/scores/export`), 404, 'not_found');
+    expectError(await coordinator.get(`/api/orgs/${w.districtA.id}/quality/scores/export?format=pdf`), 400, 'validation_failed', 'format');
+    const { auditRowsOf } = await import('../../../server/test/factories.js');
+    expect((await auditRowsOf(ctx.db, 'export.coverage')).length).toBe(2);
+    expect((await auditRowsOf(ctx.db, 'export.scores')).length).toBe(1);
+  });
+});

@@ -1,7 +1,8 @@
 import type { App, Deps } from '../../../server/http/types.js';
 import { authErrors, idParam } from '../../../shared/schemas.js';
-import { bandsResponse, coverageQuery, coverageSchools, coverageSchoolsQuery, coverageSummary, heatmapResponse, scoresQuery, trendQuery, trendResponse } from '../coverage.contract.js';
-import { getBands, getCoverageSchools, getCoverageSummary, getHeatmap, getTrend } from './coverage.service.js';
+import { z } from 'zod';
+import { bandsResponse, coverageExportQuery, coverageQuery, coverageSchools, coverageSchoolsQuery, coverageSummary, heatmapResponse, scoresExportQuery, scoresQuery, trendQuery, trendResponse } from '../coverage.contract.js';
+import { exportCoverage, exportScores, getBands, getCoverageSchools, getCoverageSummary, getHeatmap, getTrend } from './coverage.service.js';
 
 const tags = ['coverage'];
 
@@ -14,6 +15,22 @@ export async function coverageRoutes(app: App, { db }: Deps): Promise<void> {
   app.get('/api/orgs/:id/coverage/schools', {
     schema: { tags, summary: 'The schools with their coverage, searchable, sortable and paginated', params: idParam, querystring: coverageSchoolsQuery, response: { 200: coverageSchools, ...authErrors } },
     handler: (request) => getCoverageSchools(db, request.actor, request.params.id, request.query),
+  });
+  // Files are sent as bytes, which Fastify passes through unserialised; the schema documents them.
+  const file = { 200: z.string().describe('The file (CSV or XLSX)'), ...authErrors };
+  app.get('/api/orgs/:id/coverage/export', {
+    schema: { tags, summary: 'The coverage table of every school, as CSV or XLSX', params: idParam, querystring: coverageExportQuery, produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], response: file },
+    handler: async (request, reply) => {
+      const f = await exportCoverage(db, request.actor, request.params.id, request.query);
+      return reply.type(f.type).header('content-disposition', `attachment; filename="${f.fileName}"`).send(f.body as unknown as string);
+    },
+  });
+  app.get('/api/orgs/:id/quality/scores/export', {
+    schema: { tags, summary: 'Every submitted score below an organisation, as CSV or XLSX', params: idParam, querystring: scoresExportQuery, produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], response: file },
+    handler: async (request, reply) => {
+      const f = await exportScores(db, request.actor, request.params.id, request.query);
+      return reply.type(f.type).header('content-disposition', `attachment; filename="${f.fileName}"`).send(f.body as unknown as string);
+    },
   });
   app.get('/api/orgs/:id/quality/heatmap', {
     schema: { tags, summary: 'Mean scores per domain for each district or school below', params: idParam, querystring: scoresQuery, response: { 200: heatmapResponse, ...authErrors } },

@@ -4,7 +4,9 @@ import type { Db } from '../../../server/db/client.js';
 import { getInstrument, loadPublishedDefinition } from '../../instruments/server/instruments.service.js';
 import { findOrg } from '../../organizations/server/organizations.queries.js';
 import { organizations } from '../../organizations/server/organizations.tables.js';
-import { bandCounts, bandTrend, coverageCounts, coverageSchoolPage, heatmap, previousYear } from './coverage.queries.js';
+import { type ExportFormat, tableFile } from '../../../server/exports/table-export.js';
+import { writeAudit } from '../../audit/server/audit.service.js';
+import { bandCounts, bandTrend, coverageCounts, coverageSchoolPage, heatmap, previousYear, submittedScores } from './coverage.queries.js';
 
 /**
  * Coverage and quality across the schools below an organisation the caller may read. Assessment
@@ -86,4 +88,40 @@ export async function getTrend(db: Db, actor: Actor, orgId: number, q: { instrum
       }),
     })),
   };
+}
+
+/**
+ * The coverage table (every school, no paging) or every submitted score, as CSV or XLSX, for
+ * what the caller may see; each export is written to the audit log.
+ */
+export async function exportCoverage(db: Db, actor: Actor, orgId: number, q: { schoolYear: string; instruments: string[]; format: ExportFormat }) {
+  const org = await orgFor(db, actor, orgId);
+  const page = await coverageSchoolPage(db, org.path, { schoolYear: q.schoolYear, instruments: q.instruments, sort: 'name', offset: 0, limit: 1_000_000 });
+  const file = await tableFile(
+    q.format,
+    ['code', 'school', 'district', ...q.instruments.map((i) => `${i} ${q.schoolYear}`)],
+    page.items.map((s) => [s.code, s.name, s.district, ...s.levels]),
+    `coverage-${org.code}-${q.schoolYear}`,
+  );
+  await writeAudit(db, { action: 'export.coverage', actor, org, targetType: 'organization', targetId: org.id, details: { format: q.format, schoolYear: q.schoolYear, rows: page.items.length } });
+  return file;
+}
+
+export async function exportScores(db: Db, actor: Actor, orgId: number, q: { instrumentId: string; format: ExportFormat }) {
+  const org = await orgFor(db, actor, orgId);
+  const scales = await scalesOf(db, actor, q.instrumentId);
+  const rows = await submittedScores(db, org.path, q.instrumentId);
+  const byAssessment = new Map<number, (typeof rows)[number][]>();
+  for (const r of rows) byAssessment.set(r.assessment_id, [...(byAssessment.get(r.assessment_id) ?? []), r]);
+  const table = [...byAssessment.values()].map((list) => {
+    const first = list[0];
+    const cells = scales.flatMap((s) => {
+      const x = list.find((r) => r.scale_id === s);
+      return [x?.score === null || x?.score === undefined ? null : Math.round(x.score * 1000) / 1000, x?.band ?? null];
+    });
+    return [first.code, first.name, first.kind, first.district, first.school_year, first.term, first.submitted_at ? new Date(first.submitted_at).toISOString().slice(0, 10) : null, ...cells];
+  });
+  const file = await tableFile(q.format, ['code', 'organization', 'kind', 'parent', 'school_year', 'term', 'submitted', ...scales.flatMap((s) => [`${s} score`, `${s} band`])], table, `scores-${q.instrumentId}-${org.code}`);
+  await writeAudit(db, { action: 'export.scores', actor, org, targetType: 'organization', targetId: org.id, details: { format: q.format, instrumentId: q.instrumentId, rows: table.length } });
+  return file;
 }

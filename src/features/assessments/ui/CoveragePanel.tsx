@@ -1,4 +1,4 @@
-import { Badge, Group, NativeSelect, Pagination, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, NativeSelect, Pagination, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -23,7 +23,19 @@ export function CoveragePanel({ org }: { org: OrgDetail }) {
   const years = [0, -1, -2].map((d) => `${first + d}-${first + d + 1}`);
   return (
     <Stack gap="xl">
-      <NativeSelect label={t('assessments.schoolYear')} value={year} onChange={(e) => setYear(e.currentTarget.value)} data={years} w={200} />
+      <Group align="flex-end">
+        <NativeSelect label={t('assessments.schoolYear')} value={year} onChange={(e) => setYear(e.currentTarget.value)} data={years} w={200} />
+        {(['csv', 'xlsx'] as const).map((f) => (
+          <Button key={f} variant="subtle" component="a" href={`/api/orgs/${org.id}/coverage/export?schoolYear=${year}&instruments=${INSTRUMENTS.join(',')}&format=${f}`} download>
+            {t('coverage.exportCoverage', { format: f.toUpperCase() })}
+          </Button>
+        ))}
+        {(['csv', 'xlsx'] as const).map((f) => (
+          <Button key={`s${f}`} variant="subtle" component="a" href={`/api/orgs/${org.id}/quality/scores/export?instrumentId=${QUALITY}&format=${f}`} download>
+            {t('coverage.exportScores', { format: f.toUpperCase() })}
+          </Button>
+        ))}
+      </Group>
       <CoverageCounts org={org} year={year} />
       <SchoolTable org={org} year={year} />
       <Quality org={org} year={year} />
