@@ -9,6 +9,7 @@ import { reserveOrgIds } from '../src/features/organizations/server/organization
 import { organizations } from '../src/features/organizations/server/organizations.tables.js';
 import type { Actor } from '../src/server/authz/scope.js';
 import { createTestDatabase } from '../src/server/test/test-db.js';
+import { syncShippedContent } from '../src/features/instruments/server/content.sync.js';
 import { makeOrg, makeUser, TEST_PASSWORD } from '../src/server/test/factories.js';
 import { extdataPath } from '../src/server/test/extdata.js';
 import { load, machine, summary } from './lib.js';
@@ -93,6 +94,83 @@ async function benchTreeAndLogin() {
   await database.close();
 }
 
+/** A state of 10,000 schools with three school years of profiles and self-assessments. */
+async function benchAssessments() {
+  const database = await createTestDatabase();
+  const db = database.db;
+  await syncShippedContent(db);
+  const network = await makeOrg(db, null, 'network');
+  const state = await makeOrg(db, network, 'state');
+  const districtIds = await reserveOrgIds(db, 50);
+  await db.insert(organizations).values(districtIds.map((id, d) => ({ id, parentId: state.id, stateId: state.id, kind: 'district', code: `D${d}`, name: `District ${d}`, path: `${state.path}${id}/`, depth: 2 })));
+  const schoolIds = await reserveOrgIds(db, 10_000);
+  const rows = schoolIds.map((id, i) => ({ id, parentId: districtIds[i % 50], stateId: state.id, kind: 'school', code: `S${i}`, name: `School ${i}`, path: `${state.path}${districtIds[i % 50]}/${id}/`, depth: 3, enrolment: 300 + (i % 700) }));
+  for (let i = 0; i < rows.length; i += 2000) await db.insert(organizations).values(rows.slice(i, i + 2000));
+  // Three years × two instruments; about 85 % submitted, the rest under way (deterministic).
+  await queryRows(db, sql`insert into assessments (org_id, state_id, instrument_id, instrument_version, school_year, term, status, submitted_at)
+    select o.id, o.state_id, i.inst, 1, y.year, 'full_year',
+      case when (o.id * 31 + length(y.year || i.inst) * 7) % 100 < 85 then 'submitted' else 'in_progress' end, now()
+    from organizations o cross join (values ('2024-2025'), ('2025-2026'), ('2026-2027')) y(year) cross join (values ('quality_school'), ('school_mh_profile')) i(inst)
+    where o.kind = 'school' and o.state_id = ${state.id}`);
+  const scales = ['teaming', 'needs_assessment', 'screening', 'promotion', 'early_intervention', 'funding', 'impact', 'overall'];
+  await queryRows(db, sql`insert into assessment_scores (assessment_id, scale_id, score, band, answered, total)
+    select a.id, s.scale, sc.v, case when sc.v >= 5 then 'mastery' when sc.v >= 3 then 'progressing' else 'emerging' end, 7, 7
+    from assessments a cross join unnest(string_to_array(${scales.join(",")}, ',')) s(scale)
+    cross join lateral (select 1 + ((a.id * 7 + length(s.scale) * 13) % 51) / 10.0 as v) sc
+    where a.status = 'submitted' and a.instrument_id = 'quality_school'`);
+  await queryRows(db, sql`analyze`);
+  const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from assessment_scores`);
+  const admin = await makeUser(db, { role: 'admin', org: state, email: 'bench-state@example.test' });
+  const app = await buildApp({ db, config: testConfig({ loginRateLimitPerMinute: 1_000_000 }), serveClient: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: admin.email, password: TEST_PASSWORD }) });
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const get = async (url: string) => {
+    const res = await fetch(base + url, { headers: { cookie } });
+    if (res.status !== 200) throw new Error(`${url} ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  console.log(`assessments: 10,000 schools, 60,000 assessments, ${n.toLocaleString('en')} stored scale scores`);
+  const cases: [string, string][] = [
+    ['state coverage (2 instruments)', `/api/orgs/${state.id}/coverage?schoolYear=2026-2027`],
+    ['state heat map (50 districts × 8 domains)', `/api/orgs/${state.id}/quality/heatmap?schoolYear=2026-2027`],
+    ['district heat map (200 schools × 8 domains)', `/api/orgs/${districtIds[5]}/quality/heatmap?schoolYear=2026-2027`],
+    ['state bands per domain', `/api/orgs/${state.id}/quality/bands?schoolYear=2026-2027`],
+    ['state mastery trend (3 years)', `/api/orgs/${state.id}/quality/trend`],
+    ['state school table, page 40', `/api/orgs/${state.id}/coverage/schools?schoolYear=2026-2027&offset=1950&limit=50`],
+  ];
+  for (const [label, url] of cases) {
+    await get(url);
+    const { times } = await load(60, 4, () => get(url));
+    console.log(`coverage: ${label}: ${summary(times)}`);
+  }
+  // Answer saves on one live assessment, four people at once.
+  const started = await fetch(`${base}/api/assessments`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ orgId: schoolIds[0], instrumentId: 'quality_school', schoolYear: '2026-2027', term: 'fall' }),
+  });
+  const { id } = (await started.json()) as { id: number };
+  const slots = ['teaming', 'screening', 'promotion', 'impact'].flatMap((d) => Array.from({ length: 6 }, (_, i) => `${d}_${i + 1}`));
+  const { times } = await load(300, 4, async (i) => {
+    const res = await fetch(`${base}/api/assessments/${id}/answers/${slots[i % slots.length]}`, {
+      method: 'PUT',
+      headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ value: 1 + (i % 6) }),
+    });
+    if (res.status !== 200) throw new Error(`save ${res.status}`);
+    await res.arrayBuffer();
+  });
+  console.log(`assessment: answer save, 4 people at once: ${summary(times)} — goal p95 ≤ 20 ms`);
+  await app.close();
+  await database.close();
+}
+
 console.log(`Schoolwell bench on ${engine} — ${machine()}`);
-await benchImport();
-await benchTreeAndLogin();
+const only = process.env.BENCH_ONLY;
+if (!only || only === 'import') await benchImport();
+if (!only || only === 'tree') await benchTreeAndLogin();
+if (!only || only === 'assessments') await benchAssessments();
