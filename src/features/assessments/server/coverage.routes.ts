@@ -19,14 +19,14 @@ export async function coverageRoutes(app: App, { db }: Deps): Promise<void> {
   // Files are sent as bytes, which Fastify passes through unserialised; the schema documents them.
   const file = { 200: z.string().describe('The file (CSV or XLSX)'), ...authErrors };
   app.get('/api/orgs/:id/coverage/export', {
-    schema: { tags, summary: 'The coverage table of every school, as CSV or XLSX', params: idParam, querystring: coverageExportQuery, produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], response: file },
+    schema: { tags, summary: 'The coverage table of every school, as CSV or XLSX', params: idParam, querystring: coverageExportQuery, produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/json'], response: file },
     handler: async (request, reply) => {
       const f = await exportCoverage(db, request.actor, request.params.id, request.query);
       return reply.type(f.type).header('content-disposition', `attachment; filename="${f.fileName}"`).send(f.body as unknown as string);
     },
   });
   app.get('/api/orgs/:id/quality/scores/export', {
-    schema: { tags, summary: 'Every submitted score below an organisation, as CSV or XLSX', params: idParam, querystring: scoresExportQuery, produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], response: file },
+    schema: { tags, summary: 'Every submitted score below an organisation, as CSV or XLSX', params: idParam, querystring: scoresExportQuery, produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/json'], response: file },
     handler: async (request, reply) => {
       const f = await exportScores(db, request.actor, request.params.id, request.query);
       return reply.type(f.type).header('content-disposition', `attachment; filename="${f.fileName}"`).send(f.body as unknown as string);
