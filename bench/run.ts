@@ -10,6 +10,7 @@ import { organizations } from '../src/features/organizations/server/organization
 import type { Actor } from '../src/server/authz/scope.js';
 import { createTestDatabase } from '../src/server/test/test-db.js';
 import { syncShippedContent } from '../src/features/instruments/server/content.sync.js';
+import { refreshAllRollups } from '../src/features/assessments/server/coverage.queries.js';
 import { makeOrg, makeUser, TEST_PASSWORD } from '../src/server/test/factories.js';
 import { extdataPath } from '../src/server/test/extdata.js';
 import { load, machine, summary } from './lib.js';
@@ -118,6 +119,7 @@ async function benchAssessments() {
     from assessments a cross join unnest(string_to_array(${scales.join(",")}, ',')) s(scale)
     cross join lateral (select 1 + ((a.id * 7 + length(s.scale) * 13) % 51) / 10.0 as v) sc
     where a.status = 'submitted' and a.instrument_id = 'quality_school'`);
+  await refreshAllRollups(db);
   await queryRows(db, sql`analyze`);
   const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from assessment_scores`);
   const admin = await makeUser(db, { role: 'admin', org: state, email: 'bench-state@example.test' });

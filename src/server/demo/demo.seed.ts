@@ -8,6 +8,7 @@ import type { Role } from '../../shared/permissions.js';
 import { type Db, queryRows } from '../db/client.js';
 import { hashPassword } from '../security/passwords.js';
 import { seedDemoAssessments } from './demo.assessments.js';
+import { refreshAllRollups } from '../../features/assessments/server/coverage.queries.js';
 import { currentSchoolYear } from '../../features/assessments/assessments.contract.js';
 import { demoNetwork, demoPartner, demoStates } from './demo.data.js';
 
@@ -75,6 +76,7 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
     }
     const coordinator = await tx.select({ id: users.id }).from(users).where(sql`${users.email} = 'coordinator@demo.schoolwell.test'`);
     const assessmentsSeeded = await seedDemoAssessments(tx, { currentYear: currentSchoolYear(), startedBy: coordinator[0].id });
+    await refreshAllRollups(tx);
     await writeAudit(tx, { action: 'demo.seeded', org: { id: network.id!, path: network.path }, details: { organizations: next, accounts: demoAccounts.length, assessments: assessmentsSeeded } });
   });
   return true;

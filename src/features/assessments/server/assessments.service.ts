@@ -14,6 +14,7 @@ import { findOrg, inSubtree } from '../../organizations/server/organizations.que
 import { organizations } from '../../organizations/server/organizations.tables.js';
 import type { AnswerView, AssessmentDetail, AssessmentSummary } from '../assessments.contract.js';
 import { assessmentAnswers, assessments, assessmentScores } from './assessments.tables.js';
+import { refreshRollup } from './coverage.queries.js';
 
 type Row = typeof assessments.$inferSelect;
 type Term = AssessmentSummary['term'];
@@ -222,6 +223,7 @@ export async function submitAssessment(db: Db, actor: Actor, id: number): Promis
       await tx.insert(assessmentScores).values(scores.map((s) => ({ assessmentId: id, scaleId: s.scaleId, score: s.score, band: s.band, answered: s.answered, total: s.total })));
     }
     await tx.update(assessments).set({ status: 'submitted', submittedAt: sql`now()`, submittedBy: actor.userId || null }).where(eq(assessments.id, id));
+    if (org.kind === 'school' && org.parentId !== null) await refreshRollup(tx, org.parentId, a.instrumentId, a.schoolYear);
     await writeAudit(tx, { action: 'assessment.submitted', actor, org, targetType: 'assessment', targetId: id, details: { scales: scores.length } });
   });
   return getAssessment(db, actor, id);
@@ -232,12 +234,13 @@ export async function submitAssessment(db: Db, actor: Actor, id: number): Promis
  * @throws AppError not_found | forbidden | conflict
  */
 export async function reopenAssessment(db: Db, actor: Actor, id: number): Promise<AssessmentDetail> {
-  const { org } = await load(db, actor, id, 'assessment.run');
+  const { a, org } = await load(db, actor, id, 'assessment.run');
   await db.transaction(async (tx) => {
     const [current] = await tx.select({ status: assessments.status }).from(assessments).where(eq(assessments.id, id)).for('update');
     if (current.status !== 'submitted') throw conflict('Only a submitted assessment can be reopened.');
     await tx.delete(assessmentScores).where(eq(assessmentScores.assessmentId, id));
     await tx.update(assessments).set({ status: 'in_progress', submittedAt: null, submittedBy: null, reopenedCount: sql`${assessments.reopenedCount} + 1` }).where(eq(assessments.id, id));
+    if (org.kind === 'school' && org.parentId !== null) await refreshRollup(tx, org.parentId, a.instrumentId, a.schoolYear);
     await writeAudit(tx, { action: 'assessment.reopened', actor, org, targetType: 'assessment', targetId: id });
   });
   return getAssessment(db, actor, id);

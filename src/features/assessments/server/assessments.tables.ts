@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from '../../auth/server/auth.tables.js';
 import { instruments } from '../../instruments/server/instruments.tables.js';
@@ -60,4 +61,30 @@ export const assessmentScores = pgTable(
     total: integer('total').notNull(),
   },
   (t) => [primaryKey({ columns: [t.assessmentId, t.scaleId] })],
+);
+
+/**
+ * Quality scores rolled up per group of schools (their parent, usually a district), school year,
+ * scale and band, from each school's latest submitted assessment in the year. Refreshed for one
+ * group in the same transaction as a submission or a reopening, so state and network dashboards
+ * read a few hundred rows instead of every school's scores.
+ */
+export const qualityRollup = pgTable(
+  'quality_rollup',
+  {
+    groupId: integer('group_id').notNull(),
+    groupPath: text('group_path').notNull(),
+    stateId: integer('state_id'),
+    instrumentId: text('instrument_id').notNull(),
+    schoolYear: text('school_year').notNull(),
+    scaleId: text('scale_id').notNull(),
+    /** '' for scores outside every band. */
+    band: text('band').notNull(),
+    schools: integer('schools').notNull(),
+    sumScore: doublePrecision('sum_score').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.instrumentId, t.schoolYear, t.scaleId, t.band] }),
+    index('quality_rollup_path_idx').using('btree', sql`${t.groupPath} text_pattern_ops`, t.instrumentId, t.schoolYear),
+  ],
 );

@@ -127,3 +127,67 @@ export async function submittedScores(db: DbOrTx, path: string, instrumentId: st
         order by o.name, a.school_year, a.term, a.id`,
   );
 }
+
+/**
+ * Rebuilds the roll-up of one group of schools (a parent organisation) for one instrument and
+ * school year from the schools' latest submitted assessments. Call inside the transaction that
+ * changed a submission.
+ */
+export async function refreshRollup(db: DbOrTx, groupId: number, instrumentId: string, year: string): Promise<void> {
+  await db.execute(sql`delete from quality_rollup where group_id = ${groupId} and instrument_id = ${instrumentId} and school_year = ${year}`);
+  await db.execute(sql`insert into quality_rollup (group_id, group_path, state_id, instrument_id, school_year, scale_id, band, schools, sum_score)
+    select g.id, g.path, g.state_id, ${instrumentId}, ${year}, s.scale_id, coalesce(s.band, ''), count(*)::int, sum(s.score)
+    from organizations g
+    join (select distinct on (a.org_id) a.id
+          from assessments a join organizations o on o.id = a.org_id
+          where o.parent_id = ${groupId} and o.kind = 'school' and a.instrument_id = ${instrumentId} and a.school_year = ${year} and a.status = 'submitted'
+          order by a.org_id, ${termRank} desc) l on true
+    join assessment_scores s on s.assessment_id = l.id
+    where g.id = ${groupId} and s.score is not null
+    group by g.id, g.path, g.state_id, s.scale_id, coalesce(s.band, '')`);
+}
+
+/** Rebuilds every roll-up (after bulk loads: the demo, a benchmark). */
+export async function refreshAllRollups(db: DbOrTx): Promise<void> {
+  const groups = await queryRows<{ group_id: number; instrument_id: string; school_year: string }>(
+    db,
+    sql`select distinct o.parent_id as group_id, a.instrument_id, a.school_year
+        from assessments a join organizations o on o.id = a.org_id
+        where a.status = 'submitted' and o.kind = 'school' and o.parent_id is not null`,
+  );
+  for (const g of groups) await refreshRollup(db, g.group_id, g.instrument_id, g.school_year);
+}
+
+/** Mean per child of the organisation and scale, from the roll-ups of the groups below it. */
+export async function heatmapFromRollup(db: DbOrTx, org: { path: string; depth: number }, instrumentId: string, year: string) {
+  return queryRows<{ child_id: number; scale_id: string; mean: number | null; schools: number }>(
+    db,
+    sql`select split_part(group_path, '/', ${org.depth + 3}::int)::int as child_id, scale_id,
+          sum(sum_score) / nullif(sum(schools), 0) as mean, sum(schools)::int as schools
+        from quality_rollup
+        where group_path like ${likePrefix(org.path)} and instrument_id = ${instrumentId} and school_year = ${year}
+        group by 1, 2`,
+  );
+}
+
+export async function bandCountsFromRollup(db: DbOrTx, path: string, instrumentId: string, year: string) {
+  return queryRows<{ scale_id: string; band: string | null; n: number }>(
+    db,
+    sql`select scale_id, nullif(band, '') as band, sum(schools)::int as n from quality_rollup
+        where group_path like ${likePrefix(path)} and instrument_id = ${instrumentId} and school_year = ${year}
+        group by 1, 2`,
+  );
+}
+
+/** Share of schools in a band per school year (each school's latest assessment in the year). */
+export async function bandTrendFromRollup(db: DbOrTx, path: string, instrumentId: string, band: string) {
+  return queryRows<{ school_year: string; term: string; scale_id: string; share: number | null; schools: number }>(
+    db,
+    sql`select school_year, 'full_year' as term, scale_id,
+          coalesce(sum(schools) filter (where band = ${band}), 0)::float8 / nullif(sum(schools), 0) * 100 as share,
+          sum(schools)::int as schools
+        from quality_rollup
+        where group_path like ${likePrefix(path)} and instrument_id = ${instrumentId}
+        group by 1, 3 order by 1`,
+  );
+}

@@ -122,3 +122,25 @@ describe('exports', () => {
     expect((await auditRowsOf(ctx.db, 'export.scores')).length).toBe(1);
   });
 });
+
+describe('roll-ups', () => {
+  it('give the same figures as the schools\' own scores, and follow a reopening', async () => {
+    const { heatmap, heatmapFromRollup, bandCounts, bandCountsFromRollup } = await import('./coverage.queries.js');
+    const net = { path: w.network.path, depth: 0 };
+    const sortRows = <T extends { child_id?: number; scale_id: string }>(rows: T[]) => [...rows].sort((a, b) => `${a.child_id}-${a.scale_id}`.localeCompare(`${b.child_id}-${b.scale_id}`));
+    const direct = sortRows(await heatmap(ctx.db, net, 'quality_school', year));
+    const rolled = sortRows(await heatmapFromRollup(ctx.db, net, 'quality_school', year));
+    expect(rolled.map((r) => [r.child_id, r.scale_id, r.schools])).toEqual(direct.filter((r) => r.mean !== null).map((r) => [r.child_id, r.scale_id, r.schools]));
+    for (const [i, r] of rolled.entries()) expect(r.mean).toBeCloseTo(direct.filter((x) => x.mean !== null)[i].mean!, 9);
+    const b1 = (await bandCounts(ctx.db, w.network.path, 'quality_school', year)).filter((r) => r.band !== null);
+    const b2 = await bandCountsFromRollup(ctx.db, w.network.path, 'quality_school', year);
+    expect(sortRows(b2).map((r) => [r.scale_id, r.band, r.n])).toEqual(sortRows(b1).map((r) => [r.scale_id, r.band, r.n]));
+    // Reopening School A1's assessment takes it out of the district's roll-up at once.
+    const admin = await signIn(ctx.app, w.people.networkAdmin.email);
+    const a1 = (await admin.get(`/api/assessments?orgId=${w.schoolA1.id}&status=submitted`)).json().items[0];
+    expect((await admin.post(`/api/assessments/${a1.id}/reopen`)).statusCode).toBe(200);
+    const heat = (await admin.get(`/api/orgs/${w.network.id}/quality/heatmap?schoolYear=${year}`)).json();
+    const stateA = heat.rows.find((r: { name: string }) => r.name === 'State A');
+    expect(stateA.means.every((m: number | null) => m === null)).toBe(true);
+  });
+});

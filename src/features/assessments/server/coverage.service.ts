@@ -6,7 +6,18 @@ import { findOrg } from '../../organizations/server/organizations.queries.js';
 import { organizations } from '../../organizations/server/organizations.tables.js';
 import { type ExportFormat, tableFile } from '../../../server/exports/table-export.js';
 import { writeAudit } from '../../audit/server/audit.service.js';
-import { bandCounts, bandTrend, coverageCounts, coverageSchoolPage, heatmap, previousYear, submittedScores } from './coverage.queries.js';
+import {
+  bandCounts,
+  bandCountsFromRollup,
+  bandTrend,
+  bandTrendFromRollup,
+  coverageCounts,
+  coverageSchoolPage,
+  heatmap,
+  heatmapFromRollup,
+  previousYear,
+  submittedScores,
+} from './coverage.queries.js';
 
 /**
  * Coverage and quality across the schools below an organisation the caller may read. Assessment
@@ -49,7 +60,11 @@ export async function getHeatmap(db: Db, actor: Actor, orgId: number, q: { schoo
           .from(organizations)
           .where(and(eq(organizations.parentId, org.id), eq(organizations.status, 'active'), ne(organizations.kind, 'partner')))
           .orderBy(asc(organizations.name));
-  const cells = await heatmap(db, org.kind === 'school' ? { ...org, depth: org.depth - 1, path: org.path } : org, q.instrumentId, q.schoolYear);
+  // Schools as rows: their own scores. Districts, states as rows: the roll-ups of their groups.
+  const bySchool = org.kind === 'school' || children.every((c) => c.kind === 'school');
+  const cells = bySchool
+    ? await heatmap(db, org.kind === 'school' ? { ...org, depth: org.depth - 1, path: org.path } : org, q.instrumentId, q.schoolYear)
+    : await heatmapFromRollup(db, org, q.instrumentId, q.schoolYear);
   return {
     scales,
     rows: children.map((c) => {
@@ -62,7 +77,7 @@ export async function getHeatmap(db: Db, actor: Actor, orgId: number, q: { schoo
 export async function getBands(db: Db, actor: Actor, orgId: number, q: { schoolYear: string; instrumentId: string }) {
   const org = await orgFor(db, actor, orgId);
   const scales = await scalesOf(db, actor, q.instrumentId);
-  const rows = await bandCounts(db, org.path, q.instrumentId, q.schoolYear);
+  const rows = org.kind === 'school' ? await bandCounts(db, org.path, q.instrumentId, q.schoolYear) : await bandCountsFromRollup(db, org.path, q.instrumentId, q.schoolYear);
   return {
     scales: scales.map((scaleId) => {
       const mine = rows.filter((r) => r.scale_id === scaleId);
@@ -75,7 +90,7 @@ export async function getBands(db: Db, actor: Actor, orgId: number, q: { schoolY
 export async function getTrend(db: Db, actor: Actor, orgId: number, q: { instrumentId: string; band: string }) {
   const org = await orgFor(db, actor, orgId);
   const scales = await scalesOf(db, actor, q.instrumentId);
-  const rows = await bandTrend(db, org.path, q.instrumentId, q.band);
+  const rows = org.kind === 'school' ? await bandTrend(db, org.path, q.instrumentId, q.band) : await bandTrendFromRollup(db, org.path, q.instrumentId, q.band);
   const periods: { schoolYear: string; term: string }[] = [];
   for (const r of rows) if (!periods.some((p) => p.schoolYear === r.school_year && p.term === r.term)) periods.push({ schoolYear: r.school_year, term: r.term });
   return {
