@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, type E2E, newPage, signIn, startE2E } from './support.js';
+import { type E2E, expectAccessible, newPage, signIn, startE2E } from './support.js';
 
 const quality = JSON.parse(readFileSync(new URL('../content/instruments/quality_school/v1.json', import.meta.url), 'utf8'));
 const teaming = quality.sections.find((s: { id: string }) => s.id === 'teaming').items as { id: string; text: { en: string } }[];
@@ -11,10 +11,6 @@ beforeAll(async () => {
   e2e = await startE2E();
 });
 afterAll(() => e2e?.close());
-
-async function expectAccessible(page: Page, what: string) {
-  expect(await axeViolations(page), `axe violations on ${what}`).toEqual([]);
-}
 
 /** Picks a point on a 1–6 rating question, found by its words. */
 async function rate(page: Page, text: string, point: number) {

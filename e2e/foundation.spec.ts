@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extdataPath } from '../src/server/test/extdata.js';
-import { axeViolations, type E2E, newPage, signIn, startE2E } from './support.js';
+import { type E2E, expectAccessible, newPage, signIn, startE2E } from './support.js';
 
 const fr = JSON.parse(readFileSync(new URL('../src/client/locales/fr.json', import.meta.url), 'utf8'));
 const es = JSON.parse(readFileSync(new URL('../src/client/locales/es.json', import.meta.url), 'utf8'));
@@ -12,11 +11,6 @@ beforeAll(async () => {
   e2e = await startE2E();
 });
 afterAll(() => e2e?.close());
-
-async function expectAccessible(page: Page, what: string) {
-  const violations = await axeViolations(page);
-  expect(violations, `axe violations on ${what}`).toEqual([]);
-}
 
 /** Reads the development outbox as the demo operator, the one account allowed to. */
 async function latestMailTo(email: string): Promise<string> {

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extdataPath } from '../src/server/test/extdata.js';
-import { axeViolations, type E2E, newPage, signIn, startE2E } from './support.js';
+import { type E2E, expectAccessible, newPage, signIn, startE2E } from './support.js';
 
 const content = (id: string) => JSON.parse(readFileSync(new URL(`../content/instruments/${id}/v1.json`, import.meta.url), 'utf8'));
 const fr = content('student_connectedness_secondary');
@@ -12,10 +11,6 @@ beforeAll(async () => {
   e2e = await startE2E();
 });
 afterAll(() => e2e?.close());
-
-async function expectAccessible(page: Page, what: string) {
-  expect(await axeViolations(page), `axe violations on ${what}`).toEqual([]);
-}
 
 describe('instrument library', () => {
   it('filters the library, previews a survey in three languages, and shows its framework map', async () => {

@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { expect } from 'vitest';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { syncShippedContent } from '../src/features/instruments/server/content.sync.js';
 import { buildApp } from '../src/server/app.js';
@@ -73,3 +74,9 @@ export async function axeViolations(page: Page): Promise<{ id: string; help: str
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
   return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
 }
+
+/** Fails the test with the list of axe-core violations on the page as it is now. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  expect(await axeViolations(page), `axe violations on ${what}`).toEqual([]);
+}
+

@@ -126,7 +126,7 @@ describe('exports', () => {
 describe('roll-ups', () => {
   it('give the same figures as the schools\' own scores, and follow a reopening', async () => {
     const { heatmap, heatmapFromRollup, bandCounts, bandCountsFromRollup } = await import('./coverage.queries.js');
-    const net = { path: w.network.path, depth: 0 };
+    const net = { id: w.network.id, path: w.network.path, depth: 0 };
     const sortRows = <T extends { child_id?: number; scale_id: string }>(rows: T[]) => [...rows].sort((a, b) => `${a.child_id}-${a.scale_id}`.localeCompare(`${b.child_id}-${b.scale_id}`));
     const direct = sortRows(await heatmap(ctx.db, net, 'quality_school', year));
     const rolled = sortRows(await heatmapFromRollup(ctx.db, net, 'quality_school', year));
