@@ -53,12 +53,12 @@ function answerable(def: InstrumentDefinition) {
   return allSlots(def).filter((s) => specOf(s.item).answerable);
 }
 
-async function answerRows(db: DbOrTx, id: number, since?: Date): Promise<AnswerView[]> {
+async function answerRows(db: DbOrTx, id: number, since?: Date, slotId?: string): Promise<AnswerView[]> {
   const rows = await db
     .select({ slotId: assessmentAnswers.slotId, value: assessmentAnswers.value, note: assessmentAnswers.note, evidence: assessmentAnswers.evidence, updatedBy: users.name, updatedByEmail: users.email, updatedAt: assessmentAnswers.updatedAt })
     .from(assessmentAnswers)
     .leftJoin(users, eq(users.id, assessmentAnswers.updatedBy))
-    .where(since ? and(eq(assessmentAnswers.assessmentId, id), gt(assessmentAnswers.updatedAt, since)) : eq(assessmentAnswers.assessmentId, id))
+    .where(and(eq(assessmentAnswers.assessmentId, id), since ? gt(assessmentAnswers.updatedAt, since) : undefined, slotId ? eq(assessmentAnswers.slotId, slotId) : undefined))
     .orderBy(asc(assessmentAnswers.updatedAt));
   return rows.map((r) => ({ slotId: r.slotId, value: r.value ?? null, note: r.note, evidence: r.evidence ?? null, updatedBy: r.updatedBy || r.updatedByEmail || null, updatedAt: r.updatedAt.toISOString() }));
 }
@@ -199,7 +199,7 @@ export async function saveAnswer(
       .values({ assessmentId: id, slotId, value: body.value ?? null, note: body.note || null, evidence: body.evidence?.length ? body.evidence : null, updatedBy: actor.userId || null })
       .onConflictDoUpdate({ target: [assessmentAnswers.assessmentId, assessmentAnswers.slotId], set });
   });
-  const [row] = (await answerRows(db, id)).filter((r) => r.slotId === slotId);
+  const [row] = await answerRows(db, id, undefined, slotId);
   return row;
 }
 

@@ -130,9 +130,18 @@ export async function getVersion(db: Db, actor: Actor, id: string, version: numb
 
 /** The published definition of a version, for code that stores or checks answers. */
 export async function loadPublishedDefinition(db: Db, id: string, version: number): Promise<InstrumentDefinition | null> {
+  // A published version never changes, so it is read once per database (answer saves need it each time).
+  let cache = publishedCache.get(db);
+  if (!cache) publishedCache.set(db, (cache = new Map()));
+  const key = `${id}@${version}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
   const [v] = await db.select().from(instrumentVersions).where(and(eq(instrumentVersions.instrumentId, id), eq(instrumentVersions.version, version), eq(instrumentVersions.status, 'published')));
+  if (v) cache.set(key, v.definition);
   return v?.definition ?? null;
 }
+
+const publishedCache = new WeakMap<object, Map<string, InstrumentDefinition>>();
 
 /**
  * Copies a version into a new draft: a new version of an instrument the caller manages, or a new
