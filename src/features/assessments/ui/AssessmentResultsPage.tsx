@@ -33,6 +33,19 @@ export function AssessmentResultsPage() {
     if (s.rowId && s.item.type === 'matrix') return text(s.item.rows.find((r) => r.id === s.rowId)?.text);
     return text(s.item.text);
   };
+  // Choice codes, yes/no and special answers in words.
+  const factText = (slotId: string, value: unknown): string => {
+    const item = slots.get(slotId)?.item;
+    const word = (v: unknown): string => {
+      if (v === 'DK') return t('respondent.dontKnow');
+      if (v === 'NA') return t('respondent.notApplicable');
+      if (v === 'PNS') return t('respondent.preferNotToSay');
+      if (typeof v === 'boolean') return t(v ? 'respondent.yes' : 'respondent.no');
+      const choice = item && 'choices' in item ? item.choices.find((c) => c.value === v) : undefined;
+      return choice ? text(choice.label) : String(v);
+    };
+    return Array.isArray(value) ? value.map(word).join(', ') : word(value);
+  };
   const bandLabel = (scaleId: string, band: string | null) => {
     const b = def.scales.find((s) => s.id === scaleId)?.bands?.find((x) => x.id === band);
     return b ? text(b.label) : '—';
@@ -140,7 +153,7 @@ export function AssessmentResultsPage() {
             {data.facts.map((f) => (
               <Table.Tr key={f.slotId}>
                 <Table.Th scope="row">{slotText(f.slotId)}</Table.Th>
-                <Table.Td>{Array.isArray(f.value) ? f.value.join(', ') : String(f.value)}</Table.Td>
+                <Table.Td>{factText(f.slotId, f.value)}</Table.Td>
                 <Table.Td>{f.studentsPer ?? '—'}</Table.Td>
               </Table.Tr>
             ))}
