@@ -191,3 +191,22 @@ export async function bandTrendFromRollup(db: DbOrTx, path: string, instrumentId
         group by 1, 3 order by 1`,
   );
 }
+
+/**
+ * Keeps roll-ups in step with a move: groups below the moved organisation take its new path, and
+ * a moved school leaves its old group's figures for its new group's.
+ */
+export async function followTreeMove(db: DbOrTx, move: { kind: string; orgId: number; oldPath: string; newPath: string; oldParentId: number | null; newParentId: number }): Promise<void> {
+  await db.execute(sql`update quality_rollup set group_path = ${move.newPath} || substr(group_path, ${move.oldPath.length + 1}),
+      state_id = (select o.state_id from organizations o where o.id = quality_rollup.group_id)
+    where group_path like ${likePrefix(move.oldPath)}`);
+  if (move.kind !== 'school') return;
+  const years = await queryRows<{ instrument_id: string; school_year: string }>(
+    db,
+    sql`select distinct instrument_id, school_year from assessments where org_id = ${move.orgId} and status = 'submitted'`,
+  );
+  for (const y of years) {
+    if (move.oldParentId !== null) await refreshRollup(db, move.oldParentId, y.instrument_id, y.school_year);
+    await refreshRollup(db, move.newParentId, y.instrument_id, y.school_year);
+  }
+}

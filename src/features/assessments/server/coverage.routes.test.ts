@@ -143,4 +143,21 @@ describe('roll-ups', () => {
     const stateA = heat.rows.find((r: { name: string }) => r.name === 'State A');
     expect(stateA.means.every((m: number | null) => m === null)).toBe(true);
   });
+
+  it('follow moves: a school to another district, a district to another state', async () => {
+    const admin = await signIn(ctx.app, w.people.networkAdmin.email);
+    const teamingOf = async (name: string) => {
+      const heat = (await admin.get(`/api/orgs/${w.network.id}/quality/heatmap?schoolYear=${year}`)).json();
+      const row = heat.rows.find((r: { name: string }) => r.name === name);
+      return { mean: row.means[heat.scales.indexOf('teaming')], schools: row.schools };
+    };
+    // B1 (teaming 5, submitted) is State B's only score; A1 was reopened above.
+    expect(await teamingOf('State B')).toEqual({ mean: 5, schools: 1 });
+    expect((await admin.post(`/api/orgs/${w.schoolB1.id}/move`, { parentId: w.districtA.id })).statusCode).toBe(200);
+    expect(await teamingOf('State A')).toEqual({ mean: 5, schools: 1 });
+    expect(await teamingOf('State B')).toEqual({ mean: null, schools: 0 });
+    expect((await admin.post(`/api/orgs/${w.districtA.id}/move`, { parentId: w.stateB.id })).statusCode).toBe(200);
+    expect(await teamingOf('State B')).toEqual({ mean: 5, schools: 1 });
+    expect(await teamingOf('State A')).toEqual({ mean: null, schools: 0 });
+  });
 });

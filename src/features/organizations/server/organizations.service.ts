@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from '../../../server/db/client.js';
 import { badRequest, conflict, forbidden, notFound } from '../../../server/http/errors.js';
 import { allowedParents, type OrgKind } from '../../../shared/organizations.js';
 import { abilitiesOf, permissionNames, type Permission } from '../../../shared/permissions.js';
+import { emitTreeMove } from '../../../server/tree-events.js';
 import { writeAudit } from '../../audit/server/audit.service.js';
 import type { OrgDetail, OrgList } from '../organizations.contract.js';
 import { presentOrgSummary } from './organizations.presenter.js';
@@ -247,6 +248,7 @@ export async function moveOrg(db: Db, { actor, ip }: Audited, id: number, parent
       })
       .where(inSubtree(org.path));
     await tx.update(organizations).set({ parentId: parent.id }).where(eq(organizations.id, id));
+    await emitTreeMove(tx, { orgId: id, kind: org.kind, oldPath: org.path, newPath, oldParentId: org.parentId, newParentId: parent.id });
     await writeAudit(tx, { action: 'org.moved', actor, org: { id, path: newPath }, targetType: 'organization', targetId: id, details: { fromParentId: org.parentId, toParentId: parent.id }, ip });
   });
   return getOrgDetail(db, actor, id);
