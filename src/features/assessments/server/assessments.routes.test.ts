@@ -150,6 +150,15 @@ describe('results', () => {
     expect(res.strengths.map((s: { slotId: string }) => s.slotId)).toEqual(['teaming_1', 'teaming_2', 'teaming_3']);
     expect(res.priorities.map((s: { slotId: string }) => s.slotId)).toEqual(['teaming_8', 'teaming_7', 'teaming_6']);
     expect(res.minimumGroup).toBe(5);
+    // The same results as a PDF, in French too.
+    for (const lang of ['en', 'fr']) {
+      const pdf = await coordinator.get(`/api/assessments/${ids[0]}/results.pdf?lang=${lang}`);
+      expect(pdf.statusCode).toBe(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(pdf.rawPayload.length).toBeGreaterThan(2000);
+    }
+    expectError(await as.otherAdmin.get(`/api/assessments/${ids[0]}/results.pdf`), 404, 'not_found');
     // Not before submission, not outside scope.
     const open = (await start(coordinator, { orgId: schools[1].id, schoolYear: '2029-2030', term: 'fall' })).json();
     expectError(await coordinator.get(`/api/assessments/${open.id}/results`), 409, 'conflict');

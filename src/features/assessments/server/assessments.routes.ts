@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { App, Deps } from '../../../server/http/types.js';
 import { authErrors, errorBodySchema, idParam } from '../../../shared/schemas.js';
 import {
@@ -12,6 +13,7 @@ import {
   changesResponse,
   startAssessmentBody,
 } from '../assessments.contract.js';
+import { resultsPdf } from './assessments.pdf.js';
 import { getResults } from './assessments.results.js';
 import { changesSince, getAssessment, listAssessments, reopenAssessment, saveAnswer, startAssessment, submitAssessment } from './assessments.service.js';
 
@@ -46,6 +48,22 @@ export async function assessmentRoutes(app: App, { db }: Deps): Promise<void> {
   app.get('/api/assessments/:id/results', {
     schema: { tags, summary: 'Scores, bands, change since the last period, district and state averages, strengths and priorities', params: idParam, response: { 200: assessmentResults, ...authErrors, 409: errorBodySchema } },
     handler: (request) => getResults(db, request.actor, request.params.id),
+  });
+  app.get('/api/assessments/:id/results.pdf', {
+    schema: {
+      tags,
+      summary: 'The results as a PDF, in English, French or Spanish',
+      params: idParam,
+      querystring: z.object({ lang: z.enum(['en', 'fr', 'es']).default('en') }),
+      produces: ['application/pdf', 'application/json'],
+      response: { 200: z.string().describe('A PDF file'), ...authErrors, 409: errorBodySchema },
+    },
+    handler: async (request, reply) => {
+      const results = await getResults(db, request.actor, request.params.id);
+      const pdf = await resultsPdf(results, request.query.lang);
+      // Bytes pass through Fastify unserialised; the schema documents them.
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="results-${results.assessment.id}.pdf"`).send(pdf as unknown as string);
+    },
   });
   app.post('/api/assessments/:id/reopen', {
     schema: { tags, summary: 'Reopen a submitted assessment', params: idParam, response: { 200: assessmentDetail, ...authErrors, 409: errorBodySchema } },

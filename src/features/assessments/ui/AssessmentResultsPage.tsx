@@ -65,6 +65,9 @@ export function AssessmentResultsPage() {
         <Button variant="light" onClick={() => window.print()}>
           {t('assessments.print')}
         </Button>
+        <Button variant="light" component="a" href={`/api/assessments/${id}/results.pdf?lang=${lang}`} download>
+          {t('assessments.downloadPdf')}
+        </Button>
       </Group>
       {def.scales.length > 0 && (
         <Table withTableBorder striped captionSide="top" mb="xl">
