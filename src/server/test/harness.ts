@@ -112,3 +112,10 @@ export function expectError(res: LightMyRequestResponse, status: number, code: s
   expect(got, res.body).toEqual({ status, code, ...(field !== undefined ? { field } : {}) });
   expect(typeof body.error?.message === 'string' && body.error.message.length > 0, `message in ${res.body}`).toBe(true);
 }
+
+/** Signs in every person of a test world, keyed as in `world.people`. */
+export async function signInAll<K extends string>(app: App, people: Record<K, { email: string }>): Promise<Record<K, Agent>> {
+  const out = {} as Record<K, Agent>;
+  for (const [key, person] of Object.entries(people) as [K, { email: string }][]) out[key] = await signIn(app, person.email);
+  return out;
+}

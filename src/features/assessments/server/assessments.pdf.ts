@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { allSlots } from '../../instruments/model/item-types.js';
+import { slotLabeller } from '../../instruments/model/item-types.js';
 import { type LanguageCode, pick } from '../../instruments/model/text.js';
 import type { AssessmentResults } from '../assessments.contract.js';
 
@@ -20,13 +20,7 @@ export function resultsPdf(r: AssessmentResults, lang: LanguageCode): Promise<Bu
   const w = words[lang];
   const def = r.definition;
   const text = (x: Parameters<typeof pick>[0]) => pick(x, lang, def.defaultLanguage);
-  const slots = new Map(allSlots(def).map((s) => [s.id, s]));
-  const slotText = (id: string) => {
-    const s = slots.get(id);
-    if (!s) return id;
-    if (s.rowId && s.item.type === 'matrix') return text(s.item.rows.find((row) => row.id === s.rowId)?.text);
-    return text(s.item.text);
-  };
+  const slotText = slotLabeller(def, lang);
   const doc = new PDFDocument({ size: 'LETTER', margin: 50, info: { Title: `${w.results}: ${text(def.title)}`, Author: 'Schoolwell' }, lang });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

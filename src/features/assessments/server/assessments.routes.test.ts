@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRowsOf, countRows, makeWorld } from '../../../server/test/factories.js';
-import { Agent, expectError, signIn, startTestApp, type TestContext } from '../../../server/test/harness.js';
+import { Agent, expectError, signIn, startTestApp, type TestContext, signInAll } from '../../../server/test/harness.js';
 
 let ctx: TestContext;
 let w: Awaited<ReturnType<typeof makeWorld>>;
@@ -9,7 +9,7 @@ const as: Record<string, Agent> = {};
 beforeAll(async () => {
   ctx = await startTestApp({}, { content: true });
   w = await makeWorld(ctx.db);
-  for (const [k, p] of Object.entries(w.people)) as[k] = await signIn(ctx.app, p.email);
+  Object.assign(as, await signInAll(ctx.app, w.people));
 });
 afterAll(() => ctx.close());
 

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { PageTitle } from '../../../client/components/PageTitle.js';
-import { allSlots } from '../../instruments/model/item-types.js';
+import { allSlots, slotLabeller } from '../../instruments/model/item-types.js';
 import { type LanguageCode, pick } from '../../instruments/model/text.js';
 import { useResultsQuery } from './assessments.api.js';
 
@@ -26,13 +26,8 @@ export function AssessmentResultsPage() {
   const def = data.definition;
   const lang = (def.languages.includes(i18n.language as LanguageCode) ? i18n.language : def.defaultLanguage) as LanguageCode;
   const text = (x: Parameters<typeof pick>[0]) => pick(x, lang, def.defaultLanguage);
+  const slotText = slotLabeller(def, lang);
   const slots = new Map(allSlots(def).map((s) => [s.id, s]));
-  const slotText = (id: string) => {
-    const s = slots.get(id);
-    if (!s) return id;
-    if (s.rowId && s.item.type === 'matrix') return text(s.item.rows.find((r) => r.id === s.rowId)?.text);
-    return text(s.item.text);
-  };
   // Choice codes, yes/no and special answers in words.
   const factText = (slotId: string, value: unknown): string => {
     const item = slots.get(slotId)?.item;

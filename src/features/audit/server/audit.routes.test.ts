@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, makeWorld, TEST_PASSWORD } from '../../../server/test/factories.js';
-import { Agent, expectError, signIn, startTestApp, type TestContext } from '../../../server/test/harness.js';
+import { Agent, expectError, startTestApp, type TestContext, signInAll } from '../../../server/test/harness.js';
 
 let ctx: TestContext;
 let w: Awaited<ReturnType<typeof makeWorld>>;
@@ -32,7 +32,7 @@ beforeAll(async () => {
   w = await makeWorld(ctx.db);
   anon = new Agent(ctx.app);
   // Everyone signs in once: one auth.login entry each, with no organisation.
-  for (const [name, person] of Object.entries(w.people)) as[name] = await signIn(ctx.app, person.email);
+  Object.assign(as, await signInAll(ctx.app, w.people));
   // A failed sign-in for an address nobody has.
   await anon.post('/api/auth/login', { email: 'ghost@example.test', password: TEST_PASSWORD });
   // Work in District A and District B.

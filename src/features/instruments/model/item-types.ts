@@ -1,4 +1,5 @@
 import type { InstrumentDefinition, Item, ItemOf, ItemType, LabelSet } from './instrument.schema.js';
+import { type LanguageCode, pick } from './text.js';
 
 /** One answer an item takes: most items one, a matrix one per row, notes and calcs none. */
 export interface Slot {
@@ -156,4 +157,19 @@ export function allItems(def: InstrumentDefinition): { item: Item; sectionId: st
 /** Every answer slot in instrument order: the unit answers are stored and scored by. */
 export function allSlots(def: InstrumentDefinition): (Slot & { item: Item })[] {
   return allItems(def).flatMap(({ item }) => specOf(item).slots(item).map((s) => ({ ...s, item })));
+}
+
+/**
+ * The words of each answer slot in a language (a matrix row's own statement, else its question),
+ * for results, exports and PDFs; an unknown slot reads as its id.
+ */
+export function slotLabeller(def: InstrumentDefinition, lang: LanguageCode): (slotId: string) => string {
+  const slots = new Map(allSlots(def).map((s) => [s.id, s]));
+  const text = (x: Parameters<typeof pick>[0]) => pick(x, lang, def.defaultLanguage);
+  return (slotId) => {
+    const s = slots.get(slotId);
+    if (!s) return slotId;
+    if (s.rowId && s.item.type === 'matrix') return text(s.item.rows.find((r) => r.id === s.rowId)?.text);
+    return text(s.item.text);
+  };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRowsOf, countRows, makeWorld } from '../../../server/test/factories.js';
-import { Agent, expectError, signIn, startTestApp, type TestContext } from '../../../server/test/harness.js';
+import { Agent, expectError, startTestApp, type TestContext, signInAll } from '../../../server/test/harness.js';
 import { type InstrumentDefinition, instrumentDefinition } from '../model/instrument.schema.js';
 import { contentDir } from './content.js';
 import { instruments, instrumentVersions } from './instruments.tables.js';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   ctx = await startTestApp({}, { content: true });
   w = await makeWorld(ctx.db);
   anon = new Agent(ctx.app);
-  for (const [key, person] of Object.entries(w.people)) as[key] = await signIn(ctx.app, person.email);
+  Object.assign(as, await signInAll(ctx.app, w.people));
 });
 afterAll(() => ctx.close());
 

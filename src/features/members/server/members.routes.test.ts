@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRowsOf, countRows, latestMail, makeOrg, makeUser, makeWorld, TEST_PASSWORD, type TestOrg, tokenFromLink } from '../../../server/test/factories.js';
-import { Agent, expectError, signIn, startTestApp, type TestContext } from '../../../server/test/harness.js';
+import { Agent, expectError, signIn, startTestApp, type TestContext, signInAll } from '../../../server/test/harness.js';
 import { users } from '../../auth/server/auth.tables.js';
 import { invitations, memberships } from './members.tables.js';
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
   ctx = await startTestApp();
   w = await makeWorld(ctx.db);
   anon = new Agent(ctx.app);
-  for (const [key, person] of Object.entries(w.people)) as[key] = await signIn(ctx.app, person.email);
+  Object.assign(as, await signInAll(ctx.app, w.people));
 });
 afterAll(() => ctx.close());
 

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.js';
 import { auditRowsOf, countRows, makeOrg, makeOrgsBulk, makeUser, makeWorld, type TestOrg } from '../../../server/test/factories.js';
-import { Agent, expectError, signIn, startTestApp, type TestContext } from '../../../server/test/harness.js';
+import { Agent, expectError, signIn, startTestApp, type TestContext, signInAll } from '../../../server/test/harness.js';
 import { organizations } from './organizations.tables.js';
 
 let ctx: TestContext;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   ctx = await startTestApp();
   w = await makeWorld(ctx.db);
   anon = new Agent(ctx.app);
-  for (const [key, person] of Object.entries(w.people)) as[key] = await signIn(ctx.app, person.email);
+  Object.assign(as, await signInAll(ctx.app, w.people));
 });
 afterAll(() => ctx.close());
 
