@@ -24,3 +24,19 @@ export function onTreeMove(listener: Listener): void {
 export async function emitTreeMove(tx: DbOrTx, move: TreeMove): Promise<void> {
   for (const listener of listeners) await listener(tx, move);
 }
+
+/** Organisations at or below `path` were archived, restored or re-parented in bulk (an import). */
+export interface SubtreeChange {
+  path: string;
+}
+type SubtreeListener = (tx: DbOrTx, change: SubtreeChange) => Promise<void>;
+const statusListeners = new Set<SubtreeListener>();
+
+/** Like `onTreeMove`, for archiving, restoring and directory imports. */
+export function onSubtreeChange(listener: SubtreeListener): void {
+  statusListeners.add(listener);
+}
+
+export async function emitSubtreeChange(tx: DbOrTx, change: SubtreeChange): Promise<void> {
+  for (const listener of statusListeners) await listener(tx, change);
+}

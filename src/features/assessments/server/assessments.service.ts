@@ -14,7 +14,7 @@ import { findOrg, inSubtree } from '../../organizations/server/organizations.que
 import { organizations } from '../../organizations/server/organizations.tables.js';
 import type { AnswerView, AssessmentDetail, AssessmentSummary } from '../assessments.contract.js';
 import { assessmentAnswers, assessments, assessmentScores } from './assessments.tables.js';
-import { refreshRollup } from './coverage.queries.js';
+import { refreshGroupFigures } from './coverage.queries.js';
 
 type Row = typeof assessments.$inferSelect;
 type Term = AssessmentSummary['term'];
@@ -130,6 +130,7 @@ export async function startAssessment(
         select ${row.id}, slot_id, value, note, evidence, updated_by, now() from assessment_answers
         where assessment_id = ${previous.id} and slot_id in ${slots}`);
     }
+    if (org!.kind === 'school' && org!.parentId !== null) await refreshGroupFigures(tx, org!.parentId, def.id, input.schoolYear);
     await writeAudit(tx, { action: 'assessment.started', actor, org: org!, targetType: 'assessment', targetId: row.id, details: { instrument: `${def.id}@${def.version}`, period: `${input.schoolYear} ${input.term}`, copiedFrom: previous?.id ?? null } });
     return row.id;
   });
@@ -223,7 +224,7 @@ export async function submitAssessment(db: Db, actor: Actor, id: number): Promis
       await tx.insert(assessmentScores).values(scores.map((s) => ({ assessmentId: id, scaleId: s.scaleId, score: s.score, band: s.band, answered: s.answered, total: s.total })));
     }
     await tx.update(assessments).set({ status: 'submitted', submittedAt: sql`now()`, submittedBy: actor.userId || null }).where(eq(assessments.id, id));
-    if (org.kind === 'school' && org.parentId !== null) await refreshRollup(tx, org.parentId, a.instrumentId, a.schoolYear);
+    if (org.kind === 'school' && org.parentId !== null) await refreshGroupFigures(tx, org.parentId, a.instrumentId, a.schoolYear);
     await writeAudit(tx, { action: 'assessment.submitted', actor, org, targetType: 'assessment', targetId: id, details: { scales: scores.length } });
   });
   return getAssessment(db, actor, id);
@@ -240,7 +241,7 @@ export async function reopenAssessment(db: Db, actor: Actor, id: number): Promis
     if (current.status !== 'submitted') throw conflict('Only a submitted assessment can be reopened.');
     await tx.delete(assessmentScores).where(eq(assessmentScores.assessmentId, id));
     await tx.update(assessments).set({ status: 'in_progress', submittedAt: null, submittedBy: null, reopenedCount: sql`${assessments.reopenedCount} + 1` }).where(eq(assessments.id, id));
-    if (org.kind === 'school' && org.parentId !== null) await refreshRollup(tx, org.parentId, a.instrumentId, a.schoolYear);
+    if (org.kind === 'school' && org.parentId !== null) await refreshGroupFigures(tx, org.parentId, a.instrumentId, a.schoolYear);
     await writeAudit(tx, { action: 'assessment.reopened', actor, org, targetType: 'assessment', targetId: id });
   });
   return getAssessment(db, actor, id);

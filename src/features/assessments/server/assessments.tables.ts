@@ -88,3 +88,26 @@ export const qualityRollup = pgTable(
     index('quality_rollup_path_idx').using('btree', sql`${t.groupPath} text_pattern_ops`, t.instrumentId, t.schoolYear),
   ],
 );
+
+/**
+ * Census coverage per group of schools (their parent), instrument and school year: how many of
+ * the group's active schools submitted in the year, only started, or submitted the year before
+ * and nothing since. Refreshed with the quality roll-up (the year and the next, which reads this
+ * one) and when schools move, close or reopen, so coverage across a state reads a few rows.
+ */
+export const coverageRollup = pgTable(
+  'coverage_rollup',
+  {
+    groupId: integer('group_id').notNull(),
+    groupPath: text('group_path').notNull(),
+    instrumentId: text('instrument_id').notNull(),
+    schoolYear: text('school_year').notNull(),
+    submitted: integer('submitted').notNull(),
+    started: integer('started').notNull(),
+    lastYear: integer('last_year').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.instrumentId, t.schoolYear] }),
+    index('coverage_rollup_path_idx').using('btree', sql`${t.groupPath} text_pattern_ops`, t.instrumentId, t.schoolYear),
+  ],
+);

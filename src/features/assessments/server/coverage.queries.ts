@@ -23,27 +23,57 @@ export function previousYear(year: string): string {
   return `${first}-${first + 1}`;
 }
 
-export async function coverageCounts(db: DbOrTx, path: string, year: string, instruments: string[]) {
-  const prev = previousYear(year);
-  const [{ schools }] = await queryRows<{ schools: number }>(db, sql`select count(*)::int as schools from organizations o where o.kind = 'school' and o.status = 'active' and o.path like ${likePrefix(path)}`);
-  const rows = await queryRows<{ instrument_id: string; level: number; n: number }>(
-    db,
-    sql`select instrument_id, level, count(*)::int as n from (
-          select a.org_id, a.instrument_id, ${levelOf(year, prev)} as level
-          from assessments a join organizations o on o.id = a.org_id
-          where o.kind = 'school' and o.status = 'active' and o.path like ${likePrefix(path)} and a.instrument_id in ${instruments}
-          group by a.org_id, a.instrument_id) x
-        group by instrument_id, level`,
-  );
+export function nextYear(year: string): string {
+  const first = Number(year.slice(0, 4)) + 1;
+  return `${first}-${first + 1}`;
+}
+
+type CoverageCounts = Record<CoverageLevel, number>;
+type CountRow = { instrument_id: string; submitted: number; started: number; last_year: number };
+
+/**
+ * Schools below `path` by how far each is with each instrument in a year. A school reads its own
+ * assessments; anything above reads the coverage roll-ups of the groups below it.
+ */
+export async function coverageCounts(db: DbOrTx, org: { path: string; kind: string }, year: string, instruments: string[]) {
+  const [[{ schools }], rows] = await Promise.all([
+    queryRows<{ schools: number }>(db, sql`select count(*)::int as schools from organizations o where o.kind = 'school' and o.status = 'active' and o.path like ${likePrefix(org.path)}`),
+    org.kind === 'school'
+      ? coverageCountsDirect(db, org.path, year, instruments)
+      : queryRows<CountRow>(
+          db,
+          sql`select instrument_id, sum(submitted)::int as submitted, sum(started)::int as started, sum(last_year)::int as last_year
+              from coverage_rollup
+              where group_path like ${likePrefix(org.path)} and instrument_id in ${instruments} and school_year = ${year}
+              group by instrument_id`,
+        ),
+  ]);
   return {
     schools,
     instruments: instruments.map((id) => {
-      const counts: Record<CoverageLevel, number> = { this_year: 0, in_progress: 0, last_year: 0, never: 0 };
-      for (const r of rows.filter((x) => x.instrument_id === id)) counts[levelNames[r.level]] += r.n;
+      const r = rows.find((x) => x.instrument_id === id);
+      const counts: CoverageCounts = { this_year: r?.submitted ?? 0, in_progress: r?.started ?? 0, last_year: r?.last_year ?? 0, never: 0 };
       counts.never = schools - counts.this_year - counts.in_progress - counts.last_year;
       return { instrumentId: id, counts };
     }),
   };
+}
+
+/** Level of each active school below `path` from its own assessments, counted per instrument. */
+export async function coverageCountsDirect(db: DbOrTx, path: string, year: string, instruments: string[]): Promise<CountRow[]> {
+  const prev = previousYear(year);
+  // Only the two years decide a level; older years count as never (the school table says the same).
+  return queryRows<CountRow>(
+    db,
+    sql`select instrument_id, count(*) filter (where level = 3)::int as submitted, count(*) filter (where level = 2)::int as started,
+          count(*) filter (where level = 1)::int as last_year
+        from (select a.org_id, a.instrument_id, ${levelOf(year, prev)} as level
+              from assessments a join organizations o on o.id = a.org_id
+              where o.kind = 'school' and o.status = 'active' and o.path like ${likePrefix(path)}
+                and a.instrument_id in ${instruments} and a.school_year in (${year}, ${prev})
+              group by a.org_id, a.instrument_id) x
+        group by instrument_id`,
+  );
 }
 
 export async function coverageSchoolPage(
@@ -53,7 +83,7 @@ export async function coverageSchoolPage(
 ) {
   const prev = previousYear(q.schoolYear);
   const levelCols = q.instruments.map(
-    (id, i) => sql`(select ${levelOf(q.schoolYear, prev)} from assessments a where a.org_id = o.id and a.instrument_id = ${id}) as ${sql.raw(`l${i}`)}`,
+    (id, i) => sql`(select ${levelOf(q.schoolYear, prev)} from assessments a where a.org_id = o.id and a.instrument_id = ${id} and a.school_year in (${q.schoolYear}, ${prev})) as ${sql.raw(`l${i}`)}`,
   );
   const needle = q.q ? `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const order = q.sort === 'district' ? sql`district, name` : q.sort === 'level' ? sql`l0 desc, name` : sql`name`;
@@ -129,11 +159,10 @@ export async function submittedScores(db: DbOrTx, path: string, instrumentId: st
 }
 
 /**
- * Rebuilds the roll-up of one group of schools (a parent organisation) for one instrument and
- * school year from the schools' latest submitted assessments. Call inside the transaction that
- * changed a submission.
+ * Rebuilds the quality roll-up of one group of schools (a parent organisation) for one instrument
+ * and school year from the schools' latest submitted assessments.
  */
-export async function refreshRollup(db: DbOrTx, groupId: number, instrumentId: string, year: string): Promise<void> {
+async function refreshRollup(db: DbOrTx, groupId: number, instrumentId: string, year: string): Promise<void> {
   await db.execute(sql`delete from quality_rollup where group_id = ${groupId} and instrument_id = ${instrumentId} and school_year = ${year}`);
   await db.execute(sql`insert into quality_rollup (group_id, group_path, state_id, instrument_id, school_year, scale_id, band, schools, sum_score)
     select g.id, g.path, g.state_id, ${instrumentId}, ${year}, s.scale_id, coalesce(s.band, ''), count(*)::int, sum(s.score)
@@ -147,15 +176,58 @@ export async function refreshRollup(db: DbOrTx, groupId: number, instrumentId: s
     group by g.id, g.path, g.state_id, s.scale_id, coalesce(s.band, '')`);
 }
 
+/** Rebuilds the coverage roll-up of one group of schools for one instrument and school year. */
+async function refreshCoverage(db: DbOrTx, groupId: number, instrumentId: string, year: string): Promise<void> {
+  const prev = previousYear(year);
+  await db.execute(sql`delete from coverage_rollup where group_id = ${groupId} and instrument_id = ${instrumentId} and school_year = ${year}`);
+  await db.execute(sql`insert into coverage_rollup (group_id, group_path, instrument_id, school_year, submitted, started, last_year)
+    select g.id, g.path, ${instrumentId}, ${year},
+      count(*) filter (where x.level = 3)::int, count(*) filter (where x.level = 2)::int, count(*) filter (where x.level = 1)::int
+    from organizations g
+    join (select o.id, ${levelOf(year, prev)} as level
+          from organizations o join assessments a on a.org_id = o.id
+          where o.parent_id = ${groupId} and o.kind = 'school' and o.status = 'active'
+            and a.instrument_id = ${instrumentId} and a.school_year in (${year}, ${prev})
+          group by o.id) x on x.level > 0
+    where g.id = ${groupId}
+    group by g.id, g.path`);
+}
+
+/**
+ * Brings a group's roll-ups up to date after one of its schools' assessments changed in a year:
+ * quality for the year, coverage for the year and the next (whose "last year" reads this one).
+ * Call inside the transaction that made the change.
+ */
+export async function refreshGroupFigures(db: DbOrTx, groupId: number, instrumentId: string, year: string): Promise<void> {
+  await refreshRollup(db, groupId, instrumentId, year);
+  await refreshCoverage(db, groupId, instrumentId, year);
+  await refreshCoverage(db, groupId, instrumentId, nextYear(year));
+}
+
+/**
+ * Every group, instrument and year with assessments among the schools below `path` (all when
+ * null), and every group already rolled up there (it may have lost its schools).
+ */
+function groupsToRefresh(db: DbOrTx, path: string | null) {
+  const below = (column: SQL) => (path === null ? sql`` : sql`and ${column} like ${likePrefix(path)}`);
+  return queryRows<{ group_id: number; instrument_id: string; school_year: string }>(
+    db,
+    sql`select o.parent_id as group_id, a.instrument_id, a.school_year
+        from assessments a join organizations o on o.id = a.org_id
+        where o.kind = 'school' and o.parent_id is not null ${below(sql`o.path`)}
+        union select group_id, instrument_id, school_year from coverage_rollup where true ${below(sql`group_path`)}
+        union select group_id, instrument_id, school_year from quality_rollup where true ${below(sql`group_path`)}`,
+  );
+}
+
 /** Rebuilds every roll-up (after bulk loads: the demo, a benchmark). */
 export async function refreshAllRollups(db: DbOrTx): Promise<void> {
-  const groups = await queryRows<{ group_id: number; instrument_id: string; school_year: string }>(
-    db,
-    sql`select distinct o.parent_id as group_id, a.instrument_id, a.school_year
-        from assessments a join organizations o on o.id = a.org_id
-        where a.status = 'submitted' and o.kind = 'school' and o.parent_id is not null`,
-  );
-  for (const g of groups) await refreshRollup(db, g.group_id, g.instrument_id, g.school_year);
+  for (const g of await groupsToRefresh(db, null)) await refreshGroupFigures(db, g.group_id, g.instrument_id, g.school_year);
+}
+
+/** Schools below `path` closed or reopened (archive, restore, a directory import): recount their groups. */
+export async function followSubtreeChange(db: DbOrTx, change: { path: string }): Promise<void> {
+  for (const g of await groupsToRefresh(db, change.path)) await refreshGroupFigures(db, g.group_id, g.instrument_id, g.school_year);
 }
 
 /** Mean per child of the organisation and scale, from the roll-ups of the groups below it. */
@@ -200,13 +272,12 @@ export async function followTreeMove(db: DbOrTx, move: { kind: string; orgId: nu
   await db.execute(sql`update quality_rollup set group_path = ${move.newPath} || substr(group_path, ${move.oldPath.length + 1}),
       state_id = (select o.state_id from organizations o where o.id = quality_rollup.group_id)
     where group_path like ${likePrefix(move.oldPath)}`);
+  await db.execute(sql`update coverage_rollup set group_path = ${move.newPath} || substr(group_path, ${move.oldPath.length + 1})
+    where group_path like ${likePrefix(move.oldPath)}`);
   if (move.kind !== 'school') return;
-  const years = await queryRows<{ instrument_id: string; school_year: string }>(
-    db,
-    sql`select distinct instrument_id, school_year from assessments where org_id = ${move.orgId} and status = 'submitted'`,
-  );
+  const years = await queryRows<{ instrument_id: string; school_year: string }>(db, sql`select distinct instrument_id, school_year from assessments where org_id = ${move.orgId}`);
   for (const y of years) {
-    if (move.oldParentId !== null) await refreshRollup(db, move.oldParentId, y.instrument_id, y.school_year);
-    await refreshRollup(db, move.newParentId, y.instrument_id, y.school_year);
+    if (move.oldParentId !== null) await refreshGroupFigures(db, move.oldParentId, y.instrument_id, y.school_year);
+    await refreshGroupFigures(db, move.newParentId, y.instrument_id, y.school_year);
   }
 }

@@ -24,9 +24,10 @@ async function assess(orgId: number, schoolYear: string, teaming: number | null,
   }
 }
 
+let s3: number;
+let s4: number;
+
 describe('coverage and quality across schools', () => {
-  let s3: number;
-  let s4: number;
   beforeAll(async () => {
     s3 = (await makeOrg(ctx.db, w.districtA, 'school', { name: 'School A3' })).id;
     s4 = (await makeOrg(ctx.db, w.districtA, 'school', { name: 'School A4' })).id;
@@ -159,5 +160,34 @@ describe('roll-ups', () => {
     expect((await admin.post(`/api/orgs/${w.districtA.id}/move`, { parentId: w.stateB.id })).statusCode).toBe(200);
     expect(await teamingOf('State B')).toEqual({ mean: 5, schools: 1 });
     expect(await teamingOf('State A')).toEqual({ mean: null, schools: 0 });
+  });
+
+  it('count coverage from the groups, in step with starts, closures and restores', async () => {
+    const { coverageCountsDirect } = await import('./coverage.queries.js');
+    const admin = await signIn(ctx.app, w.people.networkAdmin.email);
+    const countsAt = async (orgId: number, schoolYear = year) => (await admin.get(`/api/orgs/${orgId}/coverage?schoolYear=${schoolYear}&instruments=quality_school`)).json().instruments[0].counts;
+    const direct = async (schoolYear = year) => {
+      const [r] = await coverageCountsDirect(ctx.db, w.network.path, schoolYear, ['quality_school']);
+      return { this_year: r?.submitted ?? 0, in_progress: r?.started ?? 0, last_year: r?.last_year ?? 0 };
+    };
+    // A1 reopened and A2 under way; A3 last year only; B1 (now in district A) submitted; A4 never.
+    expect(await countsAt(w.network.id)).toEqual({ this_year: 1, in_progress: 2, last_year: 1, never: 1 });
+    expect(await countsAt(w.network.id)).toMatchObject(await direct());
+    // Next year, this year's submission is "last year".
+    expect(await countsAt(w.network.id, '2027-2028')).toEqual({ this_year: 0, in_progress: 0, last_year: 1, never: 4 });
+    // Starting counts at once; closing a school takes it out, reopening brings it back.
+    await admin.post('/api/assessments', { orgId: s4, instrumentId: 'quality_school', schoolYear: year, term: 'fall' });
+    expect(await countsAt(w.districtA.id)).toEqual({ this_year: 1, in_progress: 3, last_year: 1, never: 0 });
+    expect((await admin.post(`/api/orgs/${s3}/archive`)).statusCode).toBe(200);
+    expect(await countsAt(w.districtA.id)).toEqual({ this_year: 1, in_progress: 3, last_year: 0, never: 0 });
+    expect(await countsAt(w.network.id)).toMatchObject(await direct());
+    expect((await admin.post(`/api/orgs/${s3}/restore`)).statusCode).toBe(200);
+    expect(await countsAt(w.districtA.id)).toEqual({ this_year: 1, in_progress: 3, last_year: 1, never: 0 });
+    // Archiving the whole district empties the state's figures.
+    expect((await admin.post(`/api/orgs/${w.districtA.id}/archive`)).statusCode).toBe(200);
+    expect(await countsAt(w.stateB.id)).toEqual({ this_year: 0, in_progress: 0, last_year: 0, never: 0 });
+    expect(await countsAt(w.network.id)).toMatchObject(await direct());
+    expect((await admin.post(`/api/orgs/${w.districtA.id}/restore`)).statusCode).toBe(200);
+    expect(await countsAt(w.network.id)).toEqual({ this_year: 1, in_progress: 3, last_year: 1, never: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import type { App, Deps } from '../../../server/http/types.js';
-import { onTreeMove } from '../../../server/tree-events.js';
-import { followTreeMove } from './coverage.queries.js';
+import { onSubtreeChange, onTreeMove } from '../../../server/tree-events.js';
+import { followSubtreeChange, followTreeMove } from './coverage.queries.js';
 import { authErrors, idParam } from '../../../shared/schemas.js';
 import { z } from 'zod';
 import { bandsResponse, coverageExportQuery, coverageQuery, coverageSchools, coverageSchoolsQuery, coverageSummary, heatmapResponse, scoresExportQuery, scoresQuery, trendQuery, trendResponse } from '../coverage.contract.js';
@@ -10,8 +10,9 @@ const tags = ['coverage'];
 
 /** Census coverage and quality across the schools below an organisation. */
 export async function coverageRoutes(app: App, { db }: Deps): Promise<void> {
-  // Roll-ups are keyed by tree paths: they follow every move.
+  // Roll-ups are keyed by tree paths and count active schools: they follow moves and closures.
   onTreeMove(followTreeMove);
+  onSubtreeChange(followSubtreeChange);
   app.get('/api/orgs/:id/coverage', {
     schema: { tags, summary: 'How many schools have a current profile and a submitted assessment', params: idParam, querystring: coverageQuery, response: { 200: coverageSummary, ...authErrors } },
     handler: (request) => getCoverageSummary(db, request.actor, request.params.id, request.query),

@@ -39,7 +39,7 @@ async function scalesOf(db: Db, actor: Actor, instrumentId: string): Promise<str
 
 export async function getCoverageSummary(db: Db, actor: Actor, orgId: number, q: { schoolYear: string; instruments: string[] }) {
   const org = await orgFor(db, actor, orgId);
-  const counts = await coverageCounts(db, org.path, q.schoolYear, q.instruments);
+  const counts = await coverageCounts(db, org, q.schoolYear, q.instruments);
   return { schoolYear: q.schoolYear, previousYear: previousYear(q.schoolYear), ...counts };
 }
 

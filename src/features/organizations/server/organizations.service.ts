@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../../../server/db/client.js';
 import { badRequest, conflict, forbidden, notFound } from '../../../server/http/errors.js';
 import { allowedParents, type OrgKind } from '../../../shared/organizations.js';
 import { abilitiesOf, permissionNames, type Permission } from '../../../shared/permissions.js';
-import { emitTreeMove } from '../../../server/tree-events.js';
+import { emitTreeMove, emitSubtreeChange } from '../../../server/tree-events.js';
 import { writeAudit } from '../../audit/server/audit.service.js';
 import type { OrgDetail, OrgList } from '../organizations.contract.js';
 import { presentOrgSummary } from './organizations.presenter.js';
@@ -276,6 +276,7 @@ export async function setOrgArchived(db: Db, { actor, ip }: Audited, id: number,
       // A restore brings back what this organisation's archiving took down (same timestamp, compared
       // in SQL at full precision), not what was archived on its own before.
       .where(and(inSubtree(org.path), archived ? eq(organizations.status, 'active') : and(eq(organizations.status, 'archived'), sql`${organizations.archivedAt} is not distinct from (select o.archived_at from organizations o where o.id = ${id})`)));
+    await emitSubtreeChange(tx, { path: org.path });
     await writeAudit(tx, { action: archived ? 'org.archived' : 'org.restored', actor, org, targetType: 'organization', targetId: id, ip });
   });
   return getOrgDetail(db, actor, id);

@@ -7,6 +7,7 @@ import { findOrgsByCode, inSubtree, lockTrees, type OrgRow, reserveOrgIds } from
 import { organizations } from '../organizations.tables.js';
 import type { DirectoryParseResult, DirectoryRecord } from './directory.parse.js';
 import { STATE_NAMES } from './directory.presets.js';
+import { emitSubtreeChange } from '../../../../server/tree-events.js';
 
 /**
  * What an import did. Every record of the file lands in exactly one of created, updated,
@@ -247,6 +248,8 @@ export async function applyDirectory(
       if (done % CHUNK === 0) opts.onProgress?.(done, total);
     }
     opts.onProgress?.(total, total);
+    // Closed, reopened or re-parented schools change the figures derived from the tree.
+    if (plan.updates.length) await emitSubtreeChange(tx, { path: target.path });
     await writeAudit(tx, {
       action: 'org.imported',
       actor,
