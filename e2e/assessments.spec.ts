@@ -82,3 +82,23 @@ describe('a team fills a self-assessment together', () => {
     await member.context.close();
   });
 });
+
+describe('a school profile beside its district', () => {
+  it('shows each fact with the district\'s and state\'s figures, in words, accessibly', async () => {
+    const { page, context } = await newPage(e2e);
+    await signIn(page, 'member@demo.schoolwell.test');
+    await page.getByRole('link', { name: 'Alder Creek Elementary School' }).first().click();
+    await page.getByRole('tab', { name: 'Assessments' }).click();
+    // Newest first: this school year's profile.
+    await page.getByRole('link', { name: 'School mental health profile' }).first().click();
+    await page.waitForURL(/\/results$/);
+    const enrolment = page.getByRole('row', { name: /^How many students are enrolled/ });
+    await enrolment.waitFor();
+    expect(await enrolment.textContent()).toMatch(/Cedar Valley School District: (average \d|not enough schools)/);
+    // Choices read as words, never as codes.
+    expect(await page.getByRole('table', { name: /facts/i }).textContent()).not.toMatch(/\b(true|false|sel_curriculum)\b/);
+    await expectAccessible(page, 'profile results');
+    await context.close();
+  });
+});
+

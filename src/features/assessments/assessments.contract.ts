@@ -90,6 +90,20 @@ const scaleResult = z.object({
   /** Averages of submitted assessments in the same period, only where at least five organisations contribute. */
   comparisons: z.array(z.object({ orgId: z.number(), orgName: z.string(), kind: z.string(), mean: z.number().nullable(), contributors: z.number(), enough: z.boolean() })),
 });
+/** A profile fact across the schools of a district or state (same period), only where at least five contribute. */
+const factComparison = z.object({
+  orgId: z.number(),
+  orgName: z.string(),
+  kind: z.string(),
+  contributors: z.number(),
+  enough: z.boolean(),
+  /** Mean of a number. */
+  mean: z.number().nullable(),
+  /** Students per full-time equivalent across the group (all students over all staff). */
+  studentsPer: z.number().nullable(),
+  /** Percent of contributors giving each answer, for choices and yes/no. */
+  shares: z.record(z.string(), z.number()).nullable(),
+});
 const itemResult = z.object({ slotId: z.string(), value: z.number(), tags: z.array(z.string()) });
 export const assessmentResults = z.object({
   assessment: assessmentSummary,
@@ -98,8 +112,15 @@ export const assessmentResults = z.object({
   /** Highest and lowest rated questions: what to build on and where to start. */
   strengths: z.array(itemResult),
   priorities: z.array(itemResult),
-  /** Facts of a profile: each answered number with its ratio to enrolment where it counts staff. */
-  facts: z.array(z.object({ slotId: z.string(), value: z.unknown(), studentsPer: z.number().nullable() })),
+  /** Facts of a profile: each answer, with its ratio to enrolment where it counts staff, beside the district's and state's. */
+  facts: z.array(
+    z.object({
+      slotId: z.string(),
+      value: z.unknown(),
+      studentsPer: z.number().nullable(),
+      comparisons: z.array(factComparison),
+    }),
+  ),
   minimumGroup: z.number(),
 });
 export type AssessmentResults = z.infer<typeof assessmentResults>;

@@ -1,13 +1,13 @@
 import PDFDocument from 'pdfkit';
-import { slotLabeller } from '../../instruments/model/item-types.js';
+import { answerInWords, slotLabeller } from '../../instruments/model/item-types.js';
 import { type LanguageCode, pick } from '../../instruments/model/text.js';
 import type { AssessmentResults } from '../assessments.contract.js';
 
 /** The few words of the PDF, in the reader's language. */
 const words = {
-  en: { results: 'Results', scale: 'Domain', score: 'Score', band: 'Band', change: 'Change', strengths: 'Strengths to build on', priorities: 'Priorities to work on', facts: 'Facts', notEnough: 'not enough answers', notEnoughSchools: 'not enough schools', submitted: 'Submitted', first: 'first time' },
-  fr: { results: 'Résultats', scale: 'Domaine', score: 'Score', band: 'Niveau', change: 'Évolution', strengths: "Forces sur lesquelles s'appuyer", priorities: 'Priorités de travail', facts: 'Faits', notEnough: 'pas assez de réponses', notEnoughSchools: "pas assez d'écoles", submitted: 'Soumise le', first: 'première fois' },
-  es: { results: 'Resultados', scale: 'Área', score: 'Puntaje', band: 'Nivel', change: 'Cambio', strengths: 'Fortalezas en las que apoyarse', priorities: 'Prioridades de trabajo', facts: 'Datos', notEnough: 'respuestas insuficientes', notEnoughSchools: 'escuelas insuficientes', submitted: 'Enviada el', first: 'primera vez' },
+  en: { results: 'Results', scale: 'Domain', score: 'Score', band: 'Band', change: 'Change', strengths: 'Strengths to build on', priorities: 'Priorities to work on', facts: 'Facts', notEnough: 'not enough answers', notEnoughSchools: 'not enough schools', submitted: 'Submitted', first: 'first time', answers: { DK: "Don't know", NA: 'Not applicable', PNS: 'Prefer not to say', yes: 'Yes', no: 'No' }, studentsEach: 'students each' },
+  fr: { results: 'Résultats', scale: 'Domaine', score: 'Score', band: 'Niveau', change: 'Évolution', strengths: "Forces sur lesquelles s'appuyer", priorities: 'Priorités de travail', facts: 'Faits', notEnough: 'pas assez de réponses', notEnoughSchools: "pas assez d'écoles", submitted: 'Soumise le', first: 'première fois', answers: { DK: 'Je ne sais pas', NA: "Ne s'applique pas", PNS: 'Je préfère ne pas répondre', yes: 'Oui', no: 'Non' }, studentsEach: 'élèves chacun' },
+  es: { results: 'Resultados', scale: 'Área', score: 'Puntaje', band: 'Nivel', change: 'Cambio', strengths: 'Fortalezas en las que apoyarse', priorities: 'Prioridades de trabajo', facts: 'Datos', notEnough: 'respuestas insuficientes', notEnoughSchools: 'escuelas insuficientes', submitted: 'Enviada el', first: 'primera vez', answers: { DK: 'No sé', NA: 'No aplica', PNS: 'Prefiero no responder', yes: 'Sí', no: 'No' }, studentsEach: 'estudiantes cada uno' },
 } as const;
 
 const fmt = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toFixed(1));
@@ -73,7 +73,14 @@ export function resultsPdf(r: AssessmentResults, lang: LanguageCode): Promise<Bu
   if (r.facts.length) {
     doc.font('Helvetica-Bold').fontSize(12).text(w.facts);
     doc.font('Helvetica').fontSize(9);
-    for (const f of r.facts) doc.text(`${slotText(f.slotId)}: ${Array.isArray(f.value) ? f.value.join(', ') : String(f.value)}${f.studentsPer ? ` (${f.studentsPer})` : ''}`);
+    const inWords = answerInWords(def, lang, w.answers);
+    for (const f of r.facts) {
+      // Numbers carry the district's and state's means beside them (where enough schools answered).
+      const around = f.comparisons
+        .filter((c) => c.enough && c.mean !== null)
+        .map((c) => `${c.orgName} ${fmt(c.mean)}${c.studentsPer ? ` (${c.studentsPer} ${w.studentsEach})` : ''}`);
+      doc.text(`${slotText(f.slotId)}: ${inWords(f.slotId, f.value)}${f.studentsPer ? ` (${f.studentsPer} ${w.studentsEach})` : ''}${around.length ? ` · ${around.join(' · ')}` : ''}`);
+    }
   }
   doc.end();
   return done;

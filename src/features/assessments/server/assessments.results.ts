@@ -66,14 +66,13 @@ export async function getResults(db: Db, actor: Actor, id: number): Promise<Asse
     .map((s) => ({ slotId: s.id, value: values.get(s.id) as number, tags: s.item.tags ?? [] }));
   const byValue = [...rated].sort((x, y) => y.value - x.value);
   const enrolment = typeof values.get('enrolment') === 'number' ? (values.get('enrolment') as number) : org!.enrolment;
+  const factsAround = def.kind === 'profile' ? await profileComparisons(db, a!, above, slots) : new Map<string, FactComparison[]>();
   const facts = def.kind === 'profile'
     ? slots
         .filter((s) => values.has(s.id) && values.get(s.id) !== null)
         .map((s) => {
           const v = values.get(s.id);
-          // Staff counted in full-time equivalents: how many students each one serves.
-          const isStaff = s.item.type === 'number' && (s.item.unit?.en ?? '').toUpperCase() === 'FTE';
-          return { slotId: s.id, value: v, studentsPer: isStaff && typeof v === 'number' && v > 0 && enrolment ? Math.round(enrolment / v) : null };
+          return { slotId: s.id, value: v, studentsPer: isStaff(s.item) && typeof v === 'number' && v > 0 && enrolment ? Math.round(enrolment / v) : null, comparisons: factsAround.get(s.id) ?? [] };
         })
     : [];
 
@@ -111,6 +110,84 @@ export async function getResults(db: Db, actor: Actor, id: number): Promise<Asse
     facts,
     minimumGroup: MIN_COMPARISON_GROUP,
   };
+}
+
+type FactComparison = AssessmentResults['facts'][number]['comparisons'][number];
+type SlotWithItem = ReturnType<typeof allSlots>[number];
+
+/** Staff counted in full-time equivalents: the ratio that matters is students per staff member. */
+function isStaff(item: SlotWithItem['item']): boolean {
+  return item.type === 'number' && (item.unit?.en ?? '').toUpperCase() === 'FTE';
+}
+
+/**
+ * Profile facts across each district and state above the organisation, from the submitted
+ * profiles of the same period: means of numbers, students per staff member (all students over all
+ * staff, as ratios are reported), and the share giving each answer to choices and yes/no.
+ * Figures are withheld where fewer than five organisations answered.
+ */
+async function profileComparisons(
+  db: Db,
+  a: { instrumentId: string; schoolYear: string; term: string },
+  groups: { id: number; name: string; kind: string; path: string }[],
+  slots: SlotWithItem[],
+): Promise<Map<string, FactComparison[]>> {
+  const numbers = slots.filter((s) => s.item.type === 'number').map((s) => s.id);
+  const choices = slots.filter((s) => ['single_choice', 'multiple_choice', 'yes_no'].includes(s.item.type)).map((s) => s.id);
+  const staff = new Set(slots.filter((s) => isStaff(s.item)).map((s) => s.id));
+  const out = new Map<string, FactComparison[]>();
+  if (!numbers.length && !choices.length) return out;
+  const asNumber = sql`case when jsonb_typeof(x.value) = 'number' then (x.value #>> '{}')::float8 end`;
+  for (const group of groups) {
+    // Each school's enrolment as its profile gives it, else as the directory has it.
+    const answered = sql`with latest as (
+        select a.id, coalesce(case when jsonb_typeof(e.value) = 'number' then (e.value #>> '{}')::float8 end, o.enrolment) as enrolment
+        from assessments a
+        join organizations o on o.id = a.org_id
+        left join assessment_answers e on e.assessment_id = a.id and e.slot_id = 'enrolment'
+        where a.instrument_id = ${a.instrumentId} and a.status = 'submitted' and a.school_year = ${a.schoolYear} and a.term = ${a.term}
+          and o.path like ${likePrefix(group.path)})`;
+    const [figures, shares] = await Promise.all([
+      queryRows<{ slot_id: string; contributors: number; mean: number | null; students: number | null; staff: number | null }>(
+        db,
+        sql`${answered}
+            select x.slot_id, count(*)::int as contributors, avg(${asNumber}) as mean,
+              sum(l.enrolment) filter (where ${asNumber} is not null) as students,
+              sum(${asNumber}) filter (where l.enrolment is not null) as staff
+            from latest l join assessment_answers x on x.assessment_id = l.id
+            where x.slot_id in ${[...numbers, ...choices]} and x.value is not null and x.value <> 'null'::jsonb
+            group by x.slot_id`,
+      ),
+      choices.length
+        ? queryRows<{ slot_id: string; answer: string; n: number }>(
+            db,
+            sql`${answered}
+                select x.slot_id, v.answer, count(*)::int as n
+                from latest l join assessment_answers x on x.assessment_id = l.id
+                cross join lateral jsonb_array_elements_text(case jsonb_typeof(x.value) when 'array' then x.value else jsonb_build_array(x.value) end) v(answer)
+                where x.slot_id in ${choices} and jsonb_typeof(x.value) in ('array', 'string', 'boolean')
+                group by 1, 2`,
+          )
+        : [],
+    ]);
+    for (const f of figures) {
+      const enough = f.contributors >= MIN_COMPARISON_GROUP;
+      const mine = shares.filter((x) => x.slot_id === f.slot_id);
+      const list = out.get(f.slot_id) ?? [];
+      list.push({
+        orgId: group.id,
+        orgName: group.name,
+        kind: group.kind,
+        contributors: f.contributors,
+        enough,
+        mean: enough && numbers.includes(f.slot_id) ? f.mean : null,
+        studentsPer: enough && staff.has(f.slot_id) && f.students && f.staff ? Math.round(f.students / f.staff) : null,
+        shares: enough && choices.includes(f.slot_id) ? Object.fromEntries(mine.map((x) => [x.answer, Math.round((x.n / f.contributors) * 100)])) : null,
+      });
+      out.set(f.slot_id, list);
+    }
+  }
+  return out;
 }
 
 /** Order of terms within a school year. */

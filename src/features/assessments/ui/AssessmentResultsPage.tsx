@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { PageTitle } from '../../../client/components/PageTitle.js';
-import { allSlots, slotLabeller } from '../../instruments/model/item-types.js';
+import { answerInWords, slotLabeller } from '../../instruments/model/item-types.js';
+import type { AssessmentResults } from '../assessments.contract.js';
 import { type LanguageCode, pick } from '../../instruments/model/text.js';
 import { useResultsQuery } from './assessments.api.js';
 
@@ -27,19 +28,23 @@ export function AssessmentResultsPage() {
   const lang = (def.languages.includes(i18n.language as LanguageCode) ? i18n.language : def.defaultLanguage) as LanguageCode;
   const text = (x: Parameters<typeof pick>[0]) => pick(x, lang, def.defaultLanguage);
   const slotText = slotLabeller(def, lang);
-  const slots = new Map(allSlots(def).map((s) => [s.id, s]));
-  // Choice codes, yes/no and special answers in words.
-  const factText = (slotId: string, value: unknown): string => {
-    const item = slots.get(slotId)?.item;
-    const word = (v: unknown): string => {
-      if (v === 'DK') return t('respondent.dontKnow');
-      if (v === 'NA') return t('respondent.notApplicable');
-      if (v === 'PNS') return t('respondent.preferNotToSay');
-      if (typeof v === 'boolean') return t(v ? 'respondent.yes' : 'respondent.no');
-      const choice = item && 'choices' in item ? item.choices.find((c) => c.value === v) : undefined;
-      return choice ? text(choice.label) : String(v);
-    };
-    return Array.isArray(value) ? value.map(word).join(', ') : word(value);
+  const factText = answerInWords(def, lang, {
+    DK: t('respondent.dontKnow'),
+    NA: t('respondent.notApplicable'),
+    PNS: t('respondent.preferNotToSay'),
+    yes: t('respondent.yes'),
+    no: t('respondent.no'),
+  });
+  // A fact beside a district or state: the mean (and students per staff member) of a number, the
+  // share giving the same answer to a choice.
+  const factAround = (f: AssessmentResults['facts'][number], c: AssessmentResults['facts'][number]['comparisons'][number]) => {
+    if (!c.enough) return t('assessments.notEnoughSchools', { count: c.contributors, min: data.minimumGroup });
+    if (c.shares) {
+      const chosen = (Array.isArray(f.value) ? f.value : [f.value]).map(String);
+      return chosen.map((v) => t('assessments.shareOf', { answer: factText(f.slotId, v === 'true' ? true : v === 'false' ? false : v), share: c.shares![v] ?? 0 })).join(', ');
+    }
+    if (c.mean === null) return '—';
+    return c.studentsPer ? t('assessments.meanWithRatio', { mean: fmt(c.mean), ratio: c.studentsPer }) : t('assessments.meanOf', { mean: fmt(c.mean) });
   };
   const bandLabel = (scaleId: string, band: string | null) => {
     const b = def.scales.find((s) => s.id === scaleId)?.bands?.find((x) => x.id === band);
@@ -145,6 +150,7 @@ export function AssessmentResultsPage() {
               <Table.Th>{t('assessments.question')}</Table.Th>
               <Table.Th>{t('assessments.answer')}</Table.Th>
               <Table.Th>{t('assessments.studentsPer')}</Table.Th>
+              <Table.Th>{t('assessments.factsAround')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -153,6 +159,15 @@ export function AssessmentResultsPage() {
                 <Table.Th scope="row">{slotText(f.slotId)}</Table.Th>
                 <Table.Td>{factText(f.slotId, f.value)}</Table.Td>
                 <Table.Td>{f.studentsPer ?? '—'}</Table.Td>
+                <Table.Td>
+                  {f.comparisons.length === 0
+                    ? '—'
+                    : f.comparisons.map((c) => (
+                        <div key={c.orgId}>
+                          {c.orgName}: {factAround(f, c)}
+                        </div>
+                      ))}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

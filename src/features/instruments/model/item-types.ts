@@ -173,3 +173,31 @@ export function slotLabeller(def: InstrumentDefinition, lang: LanguageCode): (sl
     return text(s.item.text);
   };
 }
+
+/** Words for the special answers and yes/no, in the reader's language. */
+export interface AnswerWords {
+  DK: string;
+  NA: string;
+  PNS: string;
+  yes: string;
+  no: string;
+}
+
+/**
+ * Turns a stored answer into words for results and reports: choice codes become their labels,
+ * yes/no and special answers their words, a list of choices a comma-separated list.
+ */
+export function answerInWords(def: InstrumentDefinition, lang: LanguageCode, words: AnswerWords): (slotId: string, value: unknown) => string {
+  const slots = new Map(allSlots(def).map((s) => [s.id, s]));
+  const text = (x: Parameters<typeof pick>[0]) => pick(x, lang, def.defaultLanguage);
+  return (slotId, value) => {
+    const item = slots.get(slotId)?.item;
+    const word = (v: unknown): string => {
+      if (v === 'DK' || v === 'NA' || v === 'PNS') return words[v];
+      if (typeof v === 'boolean') return v ? words.yes : words.no;
+      const choice = item && 'choices' in item ? item.choices.find((c) => c.value === v) : undefined;
+      return choice ? text(choice.label) : String(v);
+    };
+    return Array.isArray(value) ? value.map(word).join(', ') : word(value);
+  };
+}
