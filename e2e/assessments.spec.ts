@@ -102,3 +102,29 @@ describe('a school profile beside its district', () => {
   });
 });
 
+describe('from results to a plan goal', () => {
+  it('a member turns a priority into a proposed goal, finds it on the plans page and sets it aside', async () => {
+    const { page, context } = await newPage(e2e);
+    await signIn(page, 'member@demo.schoolwell.test');
+    await page.getByRole('link', { name: 'Alder Creek Elementary School' }).first().click();
+    await page.getByRole('tab', { name: 'Assessments' }).click();
+    const submitted = page.getByRole('row').filter({ hasText: 'Quality and sustainability self-assessment (school)' }).filter({ hasText: 'Submitted' }).first();
+    await submitted.getByRole('link').click();
+    await page.waitForURL(/\/results$/);
+    const propose = page.getByRole('button', { name: /^Make this a plan goal: / }).last();
+    const item = (await propose.getAttribute('aria-label'))!.replace('Make this a plan goal: ', '');
+    await propose.click();
+    const proposed = page.getByRole('link', { name: `Proposed as a goal · see plans: ${item}` });
+    await expect.poll(() => proposed.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expectAccessible(page, 'results with a proposed goal');
+    await proposed.click();
+    await page.waitForURL(/\/plans$/);
+    const row = page.getByRole('row', { name: new RegExp(`^${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) });
+    await row.waitFor();
+    await expectAccessible(page, 'plans tab');
+    await row.getByRole('button', { name: `Set aside: ${item}` }).click();
+    await page.getByText('No goals proposed yet.', { exact: false }).waitFor();
+    await context.close();
+  });
+});
+

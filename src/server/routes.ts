@@ -7,6 +7,7 @@ import { instrumentRoutes } from '../features/instruments/server/instruments.rou
 import { memberRoutes } from '../features/members/server/members.routes.js';
 import { importRoutes } from '../features/organizations/server/directory/directory.routes.js';
 import { organizationRoutes } from '../features/organizations/server/organizations.routes.js';
+import { planRoutes } from '../features/plans/server/plans.routes.js';
 import { systemRoutes } from './system.routes.js';
 import type { App, Deps } from './http/types.js';
 
@@ -22,4 +23,5 @@ export const routeModules: ((app: App, deps: Deps) => Promise<void>)[] = [
   instrumentRoutes,
   assessmentRoutes,
   coverageRoutes,
+  planRoutes,
 ];

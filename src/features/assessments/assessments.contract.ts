@@ -122,5 +122,7 @@ export const assessmentResults = z.object({
     }),
   ),
   minimumGroup: z.number(),
+  /** Whether the caller may turn a strength or priority into a proposed plan goal. */
+  can: z.object({ proposeGoal: z.boolean() }),
 });
 export type AssessmentResults = z.infer<typeof assessmentResults>;

@@ -7,3 +7,4 @@ export * from '../mail/mail.tables.js';
 export * from '../../features/frameworks/server/frameworks.tables.js';
 export * from '../../features/instruments/server/instruments.tables.js';
 export * from '../../features/assessments/server/assessments.tables.js';
+export * from '../../features/plans/server/plans.tables.js';

@@ -9,6 +9,7 @@ const uniqueFields: Record<string, string> = {
   organizations_state_code_key: 'code',
   organizations_top_code_key: 'code',
   users_email_key: 'email',
+  goal_proposals_assessment_slot_key: 'slotId',
 };
 
 function constraintOf(err: unknown): string | undefined {

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { type Actor, assertCan, likePrefix } from '../../../server/authz/scope.js';
+import { type Actor, assertCan, can, likePrefix } from '../../../server/authz/scope.js';
 import { type Db, queryRows } from '../../../server/db/client.js';
 import { conflict, notFound } from '../../../server/http/errors.js';
 import { allSlots } from '../../instruments/model/item-types.js';
@@ -109,6 +109,7 @@ export async function getResults(db: Db, actor: Actor, id: number): Promise<Asse
     priorities: byValue.slice(-STRENGTHS).reverse().filter((x) => !byValue.slice(0, STRENGTHS).includes(x)),
     facts,
     minimumGroup: MIN_COMPARISON_GROUP,
+    can: { proposeGoal: can(actor, 'plan.manage', org!) },
   };
 }
 

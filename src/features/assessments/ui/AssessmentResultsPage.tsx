@@ -6,6 +6,7 @@ import { PageTitle } from '../../../client/components/PageTitle.js';
 import { answerInWords, slotLabeller } from '../../instruments/model/item-types.js';
 import type { AssessmentResults } from '../assessments.contract.js';
 import { type LanguageCode, pick } from '../../instruments/model/text.js';
+import { ProposeGoal } from '../../plans/ui/ProposeGoal.js';
 import { useResultsQuery } from './assessments.api.js';
 
 const fmt = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? '—' : n.toFixed(digits));
@@ -123,7 +124,12 @@ export function AssessmentResultsPage() {
             <List spacing="xs">
               {data.strengths.map((s) => (
                 <List.Item key={s.slotId}>
-                  {slotText(s.slotId)} — <strong>{s.value}</strong>
+                  {slotText(s.slotId)} — <strong>{s.value}</strong>{' '}
+                  {data.can.proposeGoal && (
+                    <span className="no-print">
+                      <ProposeGoal assessmentId={id} orgId={data.assessment.orgId} slotId={s.slotId} label={slotText(s.slotId)} />
+                    </span>
+                  )}
                 </List.Item>
               ))}
             </List>
@@ -135,7 +141,12 @@ export function AssessmentResultsPage() {
             <List spacing="xs">
               {data.priorities.map((s) => (
                 <List.Item key={s.slotId}>
-                  {slotText(s.slotId)} — <strong>{s.value}</strong>
+                  {slotText(s.slotId)} — <strong>{s.value}</strong>{' '}
+                  {data.can.proposeGoal && (
+                    <span className="no-print">
+                      <ProposeGoal assessmentId={id} orgId={data.assessment.orgId} slotId={s.slotId} label={slotText(s.slotId)} />
+                    </span>
+                  )}
                 </List.Item>
               ))}
             </List>
