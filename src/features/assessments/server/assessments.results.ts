@@ -1,11 +1,10 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { type Actor, assertCan, can, likePrefix } from '../../../server/authz/scope.js';
+import { type Actor, can, likePrefix } from '../../../server/authz/scope.js';
 import { type Db, queryRows } from '../../../server/db/client.js';
-import { conflict, notFound } from '../../../server/http/errors.js';
 import { allSlots } from '../../instruments/model/item-types.js';
-import { loadPublishedDefinition } from '../../instruments/server/instruments.service.js';
-import { findAncestors, findOrg } from '../../organizations/server/organizations.queries.js';
+import { findAncestors } from '../../organizations/server/organizations.queries.js';
 import type { AssessmentResults } from '../assessments.contract.js';
+import { loadSubmitted } from './assessments.service.js';
 import { assessmentAnswers, assessments, assessmentScores } from './assessments.tables.js';
 
 /** Averages above an organisation are shown only when this many organisations contribute. */
@@ -19,24 +18,19 @@ const STRENGTHS = 3;
  * @throws AppError not_found | forbidden | conflict (not submitted yet)
  */
 export async function getResults(db: Db, actor: Actor, id: number): Promise<AssessmentResults> {
-  const [a] = await db.select().from(assessments).where(eq(assessments.id, id));
-  const org = a ? await findOrg(db, a.orgId) : undefined;
-  assertCan(actor, 'assessment.read', org, 'Assessment');
-  if (a!.status !== 'submitted') throw conflict('Results appear once the assessment is submitted.');
-  const def = await loadPublishedDefinition(db, a!.instrumentId, a!.instrumentVersion);
-  if (!def) throw notFound('Instrument version');
+  const { a, org, def } = await loadSubmitted(db, actor, id, 'assessment.read', 'Results appear once the assessment is submitted.');
 
   const scores = await db.select().from(assessmentScores).where(eq(assessmentScores.assessmentId, id));
   const [previous] = await db
     .select()
     .from(assessments)
-    .where(and(eq(assessments.orgId, a!.orgId), eq(assessments.instrumentId, a!.instrumentId), eq(assessments.status, 'submitted'), sql`(${assessments.schoolYear}, ${periodRank(sql`${assessments.term}`)}) < (${a!.schoolYear}, ${periodRank(sql`${a!.term}`)})`))
+    .where(and(eq(assessments.orgId, a.orgId), eq(assessments.instrumentId, a.instrumentId), eq(assessments.status, 'submitted'), sql`(${assessments.schoolYear}, ${periodRank(sql`${assessments.term}`)}) < (${a.schoolYear}, ${periodRank(sql`${a.term}`)})`))
     .orderBy(desc(assessments.schoolYear), desc(periodRank(sql`${assessments.term}`)))
     .limit(1);
   const previousScores = previous ? await db.select().from(assessmentScores).where(eq(assessmentScores.assessmentId, previous.id)) : [];
 
   // District and state above the organisation (those the caller may see are named; all are averaged).
-  const above = (await findAncestors(db, org!.path)).filter((x) => x.kind === 'district' || x.kind === 'state' || x.kind === 'network').reverse();
+  const above = (await findAncestors(db, org.path)).filter((x) => x.kind === 'district' || x.kind === 'state' || x.kind === 'network').reverse();
   const comparisons = new Map<string, AssessmentResults['scales'][number]['comparisons']>();
   for (const group of above) {
     const rows = await queryRows<{ scale_id: string; mean: number | null; contributors: number }>(
@@ -45,8 +39,8 @@ export async function getResults(db: Db, actor: Actor, id: number): Promise<Asse
           from assessment_scores s
           join assessments a on a.id = s.assessment_id
           join organizations o on o.id = a.org_id
-          where a.instrument_id = ${a!.instrumentId} and a.status = 'submitted'
-            and a.school_year = ${a!.schoolYear} and a.term = ${a!.term}
+          where a.instrument_id = ${a.instrumentId} and a.status = 'submitted'
+            and a.school_year = ${a.schoolYear} and a.term = ${a.term}
             and o.path like ${likePrefix(group.path)} and s.score is not null
           group by s.scale_id`,
     );
@@ -65,7 +59,7 @@ export async function getResults(db: Db, actor: Actor, id: number): Promise<Asse
     .filter((s) => s.kind === 'ordinal' && typeof values.get(s.id) === 'number')
     .map((s) => ({ slotId: s.id, value: values.get(s.id) as number, tags: s.item.tags ?? [] }));
   const byValue = [...rated].sort((x, y) => y.value - x.value);
-  const enrolment = typeof values.get('enrolment') === 'number' ? (values.get('enrolment') as number) : org!.enrolment;
+  const enrolment = typeof values.get('enrolment') === 'number' ? (values.get('enrolment') as number) : org.enrolment;
   const factsAround = def.kind === 'profile' ? await profileComparisons(db, a!, above, slots) : new Map<string, FactComparison[]>();
   const facts = def.kind === 'profile'
     ? slots
@@ -78,16 +72,16 @@ export async function getResults(db: Db, actor: Actor, id: number): Promise<Asse
 
   return {
     assessment: {
-      id: a!.id,
-      orgId: a!.orgId,
-      orgName: org!.name,
-      instrumentId: a!.instrumentId,
-      instrumentVersion: a!.instrumentVersion,
-      schoolYear: a!.schoolYear,
-      term: a!.term as AssessmentResults['assessment']['term'],
+      id: a.id,
+      orgId: a.orgId,
+      orgName: org.name,
+      instrumentId: a.instrumentId,
+      instrumentVersion: a.instrumentVersion,
+      schoolYear: a.schoolYear,
+      term: a.term as AssessmentResults['assessment']['term'],
       status: 'submitted',
-      startedAt: a!.startedAt.toISOString(),
-      submittedAt: a!.submittedAt?.toISOString() ?? null,
+      startedAt: a.startedAt.toISOString(),
+      submittedAt: a.submittedAt?.toISOString() ?? null,
       answered: answers.filter((x) => x.value !== null).length,
       total: slots.length,
     },
@@ -109,7 +103,7 @@ export async function getResults(db: Db, actor: Actor, id: number): Promise<Asse
     priorities: byValue.slice(-STRENGTHS).reverse().filter((x) => !byValue.slice(0, STRENGTHS).includes(x)),
     facts,
     minimumGroup: MIN_COMPARISON_GROUP,
-    can: { proposeGoal: can(actor, 'plan.manage', org!) },
+    can: { proposeGoal: can(actor, 'plan.manage', org) },
   };
 }
 

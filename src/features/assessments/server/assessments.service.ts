@@ -12,6 +12,7 @@ import { scoreAll } from '../../instruments/model/scoring.js';
 import { getInstrument, loadPublishedDefinition } from '../../instruments/server/instruments.service.js';
 import { findOrg, inSubtree } from '../../organizations/server/organizations.queries.js';
 import { organizations } from '../../organizations/server/organizations.tables.js';
+import type { Permission } from '../../../shared/permissions.js';
 import type { AnswerView, AssessmentDetail, AssessmentSummary } from '../assessments.contract.js';
 import { assessmentAnswers, assessments, assessmentScores } from './assessments.tables.js';
 import { refreshGroupFigures } from './coverage.queries.js';
@@ -26,7 +27,7 @@ const termOrder = sql`case ${assessments.term} when 'fall' then 1 when 'winter' 
  * Loads an assessment and checks the permission on its organisation (the one stored on the row).
  * @throws AppError not_found | forbidden
  */
-async function load(db: DbOrTx, actor: Actor, id: number, permission: 'assessment.read' | 'assessment.answer' | 'assessment.run') {
+async function load(db: DbOrTx, actor: Actor, id: number, permission: Permission) {
   const [a] = await db.select().from(assessments).where(eq(assessments.id, id));
   const org = a ? await findOrg(db, a.orgId) : undefined;
   assertCan(actor, permission, org, 'Assessment');
@@ -37,6 +38,17 @@ async function definitionOf(db: DbOrTx, a: Row): Promise<InstrumentDefinition> {
   const def = await loadPublishedDefinition(db as Db, a.instrumentId, a.instrumentVersion);
   if (!def) throw notFound('Instrument version');
   return def;
+}
+
+/**
+ * A submitted assessment with its organisation and instrument version, for what is built on its
+ * results (the results page, proposed goals), once the permission on its organisation holds.
+ * @throws AppError not_found | forbidden | conflict (not submitted yet)
+ */
+export async function loadSubmitted(db: Db, actor: Actor, id: number, permission: Permission, notYet: string) {
+  const { a, org } = await load(db, actor, id, permission);
+  if (a.status !== 'submitted') throw conflict(notYet);
+  return { a, org, def: await definitionOf(db, a) };
 }
 
 /**

@@ -1,12 +1,12 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { type Actor, assertCan } from '../../../server/authz/scope.js';
 import type { Db } from '../../../server/db/client.js';
-import { badRequest, conflict, notFound } from '../../../server/http/errors.js';
+import { badRequest, conflict } from '../../../server/http/errors.js';
 import { writeAudit } from '../../audit/server/audit.service.js';
 import { users } from '../../auth/server/auth.tables.js';
 import { assessmentAnswers, assessments } from '../../assessments/server/assessments.tables.js';
 import { allSlots } from '../../instruments/model/item-types.js';
-import { loadPublishedDefinition } from '../../instruments/server/instruments.service.js';
+import { loadSubmitted } from '../../assessments/server/assessments.service.js';
 import { findOrg } from '../../organizations/server/organizations.queries.js';
 import type { GoalProposal } from '../plans.contract.js';
 import { goalProposals } from './plans.tables.js';
@@ -51,12 +51,7 @@ async function proposalRows(db: Db, where: ReturnType<typeof and>): Promise<Goal
  * @throws AppError not_found | forbidden | validation_failed (no such rated question) | conflict (not submitted, or proposed already)
  */
 export async function proposeGoal(db: Db, actor: Actor, assessmentId: number, slotId: string): Promise<GoalProposal> {
-  const [a] = await db.select().from(assessments).where(eq(assessments.id, assessmentId));
-  const org = a ? await findOrg(db, a.orgId) : undefined;
-  assertCan(actor, 'plan.manage', org, 'Assessment');
-  if (a!.status !== 'submitted') throw conflict('Goals come from results: submit the assessment first.');
-  const def = await loadPublishedDefinition(db, a!.instrumentId, a!.instrumentVersion);
-  if (!def) throw notFound('Instrument version');
+  const { a, org, def } = await loadSubmitted(db, actor, assessmentId, 'plan.manage', 'Goals come from results: submit the assessment first.');
   const slot = allSlots(def).find((s) => s.id === slotId && s.kind === 'ordinal');
   if (!slot) throw badRequest(`"${slotId}" is not a rated question of this assessment.`, 'slotId');
   const title = slot.rowId && slot.item.type === 'matrix' ? slot.item.rows.find((r) => r.id === slot.rowId)!.text : slot.item.text;
@@ -67,9 +62,9 @@ export async function proposeGoal(db: Db, actor: Actor, assessmentId: number, sl
     if (clash) throw conflict('This question is already proposed as a goal.', 'slotId');
     const [row] = await tx
       .insert(goalProposals)
-      .values({ orgId: a!.orgId, assessmentId, slotId, scaleId: scale?.id ?? null, title, value: typeof answer?.value === 'number' ? answer.value : null, proposedBy: actor.userId || null })
+      .values({ orgId: a.orgId, assessmentId, slotId, scaleId: scale?.id ?? null, title, value: typeof answer?.value === 'number' ? answer.value : null, proposedBy: actor.userId || null })
       .returning({ id: goalProposals.id });
-    await writeAudit(tx, { action: 'plan.goal_proposed', actor, org: org!, targetType: 'goal_proposal', targetId: row.id, details: { assessmentId, slotId } });
+    await writeAudit(tx, { action: 'plan.goal_proposed', actor, org, targetType: 'goal_proposal', targetId: row.id, details: { assessmentId, slotId } });
     return row.id;
   });
   return (await proposalRows(db, and(eq(goalProposals.id, id))))[0];
@@ -92,6 +87,6 @@ export async function dismissGoalProposal(db: Db, actor: Actor, id: number): Pro
   assertCan(actor, 'plan.manage', org, 'Goal proposal');
   await db.transaction(async (tx) => {
     await tx.delete(goalProposals).where(eq(goalProposals.id, id));
-    await writeAudit(tx, { action: 'plan.goal_dismissed', actor, org: org!, targetType: 'goal_proposal', targetId: id, details: { assessmentId: p!.assessmentId, slotId: p!.slotId } });
+    await writeAudit(tx, { action: 'plan.goal_dismissed', actor, org, targetType: 'goal_proposal', targetId: id, details: { assessmentId: p!.assessmentId, slotId: p!.slotId } });
   });
 }
