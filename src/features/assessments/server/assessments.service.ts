@@ -199,21 +199,30 @@ export async function saveAnswer(
     const problem = specOf(slot.item).check(slot.item, slot, body.value, { labelSets: def.labelSets });
     if (problem) throw badRequest(`${slotId}: ${problem}`, slotId);
   }
-  await db.transaction(async (tx) => {
-    // Shared lock: answers go on in parallel, but never past a submission (which locks for update).
-    const [current] = await tx.select({ status: assessments.status }).from(assessments).where(eq(assessments.id, id)).for('share');
-    if (current.status !== 'in_progress') throw conflict('This assessment is submitted and locked. A coordinator can reopen it.');
-    const set: Partial<typeof assessmentAnswers.$inferInsert> = { updatedBy: actor.userId || null, updatedAt: sql`now()` as unknown as Date };
-    if (body.value !== undefined) set.value = body.value;
-    if (body.note !== undefined) set.note = body.note || null;
-    if (body.evidence !== undefined) set.evidence = body.evidence && body.evidence.length ? body.evidence : null;
-    await tx
-      .insert(assessmentAnswers)
-      .values({ assessmentId: id, slotId, value: body.value ?? null, note: body.note || null, evidence: body.evidence?.length ? body.evidence : null, updatedBy: actor.userId || null })
-      .onConflictDoUpdate({ target: [assessmentAnswers.assessmentId, assessmentAnswers.slotId], set });
-  });
-  const [row] = await answerRows(db, id, undefined, slotId);
-  return row;
+  // One statement: the shared lock lets answers go on in parallel but never past a submission
+  // (which locks the row for update), and the saved row comes back with who saved it.
+  const provided = (v: unknown) => sql`${v === undefined ? sql`false` : sql`true`}`;
+  const value = body.value === undefined || body.value === null ? null : JSON.stringify(body.value);
+  const note = body.note || null;
+  const evidence = body.evidence?.length ? JSON.stringify(body.evidence) : null;
+  const by = actor.userId || null;
+  const [row] = await queryRows<{ slot_id: string; value: unknown; note: string | null; evidence: string[] | null; updated_at: Date | string; name: string | null; email: string | null }>(
+    db,
+    sql`with saved as (
+          insert into assessment_answers (assessment_id, slot_id, value, note, evidence, updated_by)
+          select a.id, ${slotId}, ${value}::jsonb, ${note}, ${evidence}::jsonb, ${by}::int
+          from assessments a where a.id = ${id} and a.status = 'in_progress'
+          for share
+          on conflict (assessment_id, slot_id) do update set
+            value = case when ${provided(body.value)} then excluded.value else assessment_answers.value end,
+            note = case when ${provided(body.note)} then excluded.note else assessment_answers.note end,
+            evidence = case when ${provided(body.evidence)} then excluded.evidence else assessment_answers.evidence end,
+            updated_by = excluded.updated_by, updated_at = now()
+          returning slot_id, value, note, evidence, updated_by, updated_at)
+        select s.slot_id, s.value, s.note, s.evidence, s.updated_at, u.name, u.email from saved s left join users u on u.id = s.updated_by`,
+  );
+  if (!row) throw conflict('This assessment is submitted and locked. A coordinator can reopen it.');
+  return { slotId: row.slot_id, value: row.value ?? null, note: row.note, evidence: row.evidence ?? null, updatedBy: row.name || row.email || null, updatedAt: new Date(row.updated_at).toISOString() };
 }
 
 /**

@@ -86,10 +86,10 @@ function isBlank(answers: Answers, key: string): boolean {
 
 /**
  * Checks a set of answers against an instrument version: unknown questions and values outside an
- * item's type or scale are errors naming the item; answers to hidden items are dropped.
- * `requireAnswers` also reports visible required items left empty (team instruments on submit).
+ * item's type or scale are errors naming the item; answers to hidden items are dropped (or, with
+ * `rejectHidden`, reported). `requireAnswers` also reports visible required items left empty (team instruments on submit).
  */
-export function validateAnswers(def: InstrumentDefinition, raw: Record<string, unknown>, opts: { requireAnswers?: boolean } = {}): { answers: Answers; errors: AnswerError[] } {
+export function validateAnswers(def: InstrumentDefinition, raw: Record<string, unknown>, opts: { requireAnswers?: boolean; rejectHidden?: boolean } = {}): { answers: Answers; errors: AnswerError[] } {
   const errors: AnswerError[] = [];
   const slots = new Map<string, { item: Item; slot: ReturnType<ReturnType<typeof specOf>['slots']>[number] }>();
   for (const s of def.sections) for (const item of s.items) for (const slot of specOf(item).slots(item)) slots.set(slot.id, { item, slot });
@@ -106,7 +106,12 @@ export function validateAnswers(def: InstrumentDefinition, raw: Record<string, u
     else clean[key] = value as AnswerValue;
   }
   const shown = visibleItems(def, clean);
-  for (const [key, { item }] of slots) if (key in clean && !shown.has(item.id)) delete clean[key];
+  for (const [key, { item }] of slots) {
+    if (!(key in clean) || shown.has(item.id)) continue;
+    // A whole response arriving at once (a survey) should never answer what the respondent could not see.
+    if (opts.rejectHidden) errors.push({ item: key, message: 'This question was not shown for the answers given, so it takes no answer.' });
+    delete clean[key];
+  }
   if (opts.requireAnswers) {
     for (const [key, { item }] of slots) {
       if (item.required && shown.has(item.id) && isBlank(clean, key)) errors.push({ item: key, message: 'This question needs an answer.' });
