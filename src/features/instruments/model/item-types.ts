@@ -1,5 +1,5 @@
 import type { InstrumentDefinition, Item, ItemOf, ItemType, LabelSet } from './instrument.schema.js';
-import { type LanguageCode, pick } from './text.js';
+import { type LanguageCode, pick } from './lang.js';
 
 /** One answer an item takes: most items one, a matrix one per row, notes and calcs none. */
 export interface Slot {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { languageCodes } from './lang.js';
 
-export const languageCodes = ['en', 'fr', 'es'] as const;
-export type LanguageCode = (typeof languageCodes)[number];
+export { type LanguageCode, languageCodes, pick } from './lang.js';
 export const languageSchema = z.enum(languageCodes);
 
 /**
@@ -13,9 +13,3 @@ export const localizedText = z
   .strict()
   .refine((t) => t.en !== undefined || t.fr !== undefined || t.es !== undefined, 'Give the text in at least one language.');
 export type LocalizedText = z.infer<typeof localizedText>;
-
-/** The text in `lang`, falling back to `fallback`, then English, French, Spanish. */
-export function pick(text: LocalizedText | undefined, lang: LanguageCode, fallback: LanguageCode = 'en'): string {
-  if (!text) return '';
-  return text[lang] ?? text[fallback] ?? text.en ?? text.fr ?? text.es ?? '';
-}
