@@ -17,6 +17,7 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   TRUST_PROXY: bool.default(false),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  SURVEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -33,6 +34,8 @@ export interface Config {
   sessionTtlHours: number;
   trustProxy: boolean;
   loginRateLimitPerMinute: number;
+  /** Survey requests per minute per code (a whole school shares one open link and often one IP address). */
+  surveyRateLimitPerMinute: number;
   logLevel: string;
   /** The dev outbox (`/dev/outbox`) exists only outside production. */
   devOutbox: boolean;
@@ -62,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: e.SESSION_TTL_HOURS,
     trustProxy: e.TRUST_PROXY,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    surveyRateLimitPerMinute: e.SURVEY_RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     devOutbox: e.NODE_ENV !== 'production',
   };

@@ -3,6 +3,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { syncShippedContent } from '../features/instruments/server/content.sync.js';
 import { markInterruptedImports } from '../features/organizations/server/directory/directory.service.js';
+import { startRollupJob } from '../features/surveys/server/surveys.rollup.js';
 import { demoAccounts, DEMO_PASSWORD, seedDemoIfEmpty } from './demo/demo.seed.js';
 
 /** Starts the product: settings, database and migrations, demo data on an empty database, HTTP. */
@@ -16,8 +17,11 @@ async function main(): Promise<void> {
   // An import is one transaction, so one the server stopped in the middle of wrote nothing.
   await markInterruptedImports(database.db);
   const app = await buildApp({ db: database.db, config });
+  // Survey responses are counted into the report roll-ups in the background, in batches.
+  const stopRollups = startRollupJob(database.db, { onError: (err) => app.log.error({ err }, 'survey roll-up failed; it will run again') });
   const stop = async () => {
     await app.close();
+    await stopRollups();
     await database.close();
     process.exit(0);
   };

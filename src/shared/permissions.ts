@@ -25,6 +25,8 @@ export const permissionTable = {
   'assessment.read': ['admin', 'coordinator', 'member', 'viewer'],
   'assessment.answer': ['admin', 'coordinator', 'member'],
   'assessment.run': ['admin', 'coordinator'],
+  'survey.read': ['admin', 'coordinator', 'member', 'viewer'],
+  'survey.run': ['admin', 'coordinator'],
   'plan.read': ['admin', 'coordinator', 'member', 'viewer'],
   'plan.manage': ['admin', 'coordinator', 'member'],
 } as const satisfies Record<string, readonly Role[]>;

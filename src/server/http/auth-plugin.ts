@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Marks a route that needs no session. Everything else is denied without one. */
     public?: boolean;
+    /** Public and anonymous: the session cookie is not even read (survey respondents). */
+    anonymous?: boolean;
   }
   interface FastifyRequest {
     /** The caller; set on every non-public route before the handler runs. */
@@ -64,6 +66,8 @@ async function authPlugin(app: FastifyInstance, opts: { db: Db }): Promise<void>
     const isPublic = request.routeOptions.config?.public === true;
     const unsafe = !safeMethods.has(request.method);
     if (unsafe) assertSameOrigin(request);
+    // Anonymous routes (survey respondents) never look at a session, even if a cookie comes along.
+    if (request.routeOptions.config?.anonymous === true) return;
     const token = request.cookies[SESSION_COOKIE];
     const found = token ? await findSessionActor(opts.db, token) : null;
     if (found) {
