@@ -25,7 +25,7 @@ const setUp = async (over: Record<string, unknown> = {}) => {
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
 };
-const send = (code: string, answers: Record<string, unknown>, submissionId = randomUUID(), language = 'en') => anon.post('/api/public/responses', { code, submissionId, language, answers });
+const send = (code: string, answers: Record<string, unknown>, submissionId: string = randomUUID(), language = 'en') => anon.post('/api/public/responses', { code, submissionId, language, answers });
 
 beforeAll(async () => {
   ctx = await startTestApp({}, { content: true });
