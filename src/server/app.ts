@@ -6,7 +6,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -77,10 +77,19 @@ export async function buildApp(opts: { db: Db; config: Config; mailer?: Mailer; 
   const serveClient = opts.serveClient ?? existsSync(`${clientDist}/index.html`);
   // Every page of the web app is index.html; the router in the browser takes it from there.
   const indexHtml = serveClient ? readFileSync(`${clientDist}/index.html`) : null;
+  // The anonymous survey page is its own small entry point (Preact, no session): /s/<code>.
+  const respondentHtml = serveClient && existsSync(`${clientDist}/respondent.html`) ? readFileSync(`${clientDist}/respondent.html`) : null;
   if (serveClient) {
     await app.register(async (files) => {
       publicRoutes(files);
       await files.register(fastifyStatic, { root: clientDist, wildcard: false, index: false });
+      if (respondentHtml) {
+        // Respondents have no account: these pages are public, like the files they load. no-cache,
+        // so a respondent never runs a page whose hashed scripts a new release has removed.
+        const page = { schema: { hide: true } } as const;
+        const send = async (_request: unknown, reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(respondentHtml);
+        for (const url of ['/s', '/s/', '/s/:code']) files.get(url, page, send);
+      }
     });
   }
   app.setNotFoundHandler((request, reply) => {
