@@ -1,13 +1,13 @@
 /** @jsxImportSource preact */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AnswerValue } from '../features/instruments/model/item-types.js';
 import { type LanguageCode, languageCodes, pick } from '../features/instruments/model/lang.js';
 import type { PublicSurvey } from '../features/surveys/surveys.public.contract.js';
 import { answersToSend, pageIndex, surveyPages } from './flow.js';
 import { ItemView } from './items.js';
 import { languageNames, type Messages, messages } from './messages.js';
-import { createWaiter, deviceStore, fetchSurvey, isCode, type KeyValue, newProgress, normalizeCode, preferredLanguage, type Progress, sendDecline, submitUntilAcked, type WaitReason } from './store.js';
+import { createWaiter, deviceStore, fetchSurvey, isCode, isLanguage, type KeyValue, newProgress, normalizeCode, preferredLanguage, type Progress, sendDecline, submitUntilAcked, type WaitReason } from './store.js';
 
 /**
  * The anonymous survey page at /s/<code>: language, notice and assent, one section per page,
@@ -89,7 +89,7 @@ export function SurveyApp({ env }: { env: AppEnv }) {
 
   const finish = () => {
     store?.clear();
-    store?.setTabFlag('active', false);
+    store?.setTabFlag('active', null);
     update(() => newProgress(lang), false);
   };
 
@@ -107,7 +107,7 @@ export function SurveyApp({ env }: { env: AppEnv }) {
     );
     if (result.kind === 'acked') {
       finish();
-      store?.setTabFlag('done', true);
+      store?.setTabFlag('done', p.language ?? lang);
       setScreen({ name: 'thanks', canRestart: false });
     } else if (result.kind === 'unknown_code') {
       finish();
@@ -132,7 +132,11 @@ export function SurveyApp({ env }: { env: AppEnv }) {
       setProgress(saved);
       if (saved.language) setLang(saved.language);
     }
-    if (store.tabFlag('done')) setScreen({ name: 'thanks', canRestart: false });
+    const done = store.tabFlag('done');
+    if (done) {
+      if (isLanguage(done)) setLang(done);
+      setScreen({ name: 'thanks', canRestart: false });
+    }
     else if (saved?.sending) void send(saved);
     else void load(saved?.language ?? preferred);
     // Once, on arrival.
@@ -166,7 +170,8 @@ export function SurveyApp({ env }: { env: AppEnv }) {
   const heading = headingOf(screen, m, survey, def && pages[at] ? pick(pages[at].section.title, lang, def.defaultLanguage) : '');
   const viewKey = screen.name === 'page' ? `page:${pages[at]?.section.id}` : screen.name;
   const lastKey = useRef<string | null>(null);
-  useEffect(() => {
+  // Before paint: the words on screen and the language screen readers use change together.
+  useLayoutEffect(() => {
     document.documentElement.lang = lang;
     document.title = `${heading} – Schoolwell`;
   }, [lang, heading]);
@@ -192,7 +197,7 @@ export function SurveyApp({ env }: { env: AppEnv }) {
   };
 
   const start = (fresh: boolean) => {
-    store?.setTabFlag('active', true);
+    store?.setTabFlag('active', '1');
     update((p) => ({ ...(fresh ? newProgress() : p), started: true, language: lang }));
     setScreen({ name: 'page' });
   };
@@ -381,7 +386,7 @@ export function SurveyApp({ env }: { env: AppEnv }) {
                   type="button"
                   class="secondary"
                   onClick={() => {
-                    store?.setTabFlag('done', false);
+                    store?.setTabFlag('done', null);
                     void load(lang);
                   }}
                 >

@@ -29,11 +29,12 @@ const legendId = (slotId: string) => `q-${slotId}`;
 const helpId = (slotId: string) => `q-${slotId}-help`;
 
 /** The question's frame: legend, help text, the answer controls. */
-function Question(p: Props & { slotId: string; children: ComponentChildren; hint?: string }) {
+function Question(p: Props & { slotId: string; children: ComponentChildren; hint?: string; radio?: boolean }) {
   const help = p.item.help ? words(p, p.item.help) : '';
   const described = [help && helpId(p.slotId), p.hint && `${helpId(p.slotId)}-hint`].filter(Boolean).join(' ') || undefined;
   return (
-    <fieldset class="q" aria-describedby={described}>
+    // One choice among points or options: a radio group, named by its legend.
+    <fieldset class="q" role={p.radio ? 'radiogroup' : undefined} aria-describedby={described}>
       <legend id={legendId(p.slotId)}>{words(p, p.item.text)}</legend>
       {help && (
         <p class="help" id={helpId(p.slotId)}>
@@ -92,7 +93,7 @@ function labelOptions(p: Props, labelSet: string): Option[] {
 function Likert(p: ItemProps<'likert'>) {
   const options = [...labelOptions(p as Props, p.item.labelSet), ...specials(p, { na: p.item.notApplicable, dk: p.item.dontKnow })];
   return (
-    <Question {...(p as Props)} slotId={p.item.id}>
+    <Question {...(p as Props)} slotId={p.item.id} radio>
       <Choices slotId={p.item.id} name={p.item.id} options={options} current={p.answers[p.item.id]} onAnswer={p.onAnswer} m={p.m} describedBy={legendId(p.item.id)} />
     </Question>
   );
@@ -105,7 +106,7 @@ function Matrix(p: ItemProps<'matrix'>) {
       {p.item.rows.map((row) => {
         const slotId = `${p.item.id}.${row.id}`;
         return (
-          <fieldset class="row" key={row.id}>
+          <fieldset class="row" role="radiogroup" key={row.id}>
             <legend id={legendId(slotId)}>{words(p, row.text)}</legend>
             <Choices slotId={slotId} name={slotId} options={options} current={p.answers[slotId]} onAnswer={p.onAnswer} m={p.m} describedBy={legendId(slotId)} />
           </fieldset>
@@ -126,7 +127,7 @@ function Rating(p: ItemProps<'rating'>) {
     return { key: String(v), label: label ? `${v} – ${words(p, label)}` : String(v), value: v };
   });
   return (
-    <Question {...(p as Props)} slotId={p.item.id}>
+    <Question {...(p as Props)} slotId={p.item.id} radio>
       <Choices slotId={p.item.id} name={p.item.id} options={[...points, ...specials(p, { dk: p.item.dontKnow })]} current={p.answers[p.item.id]} onAnswer={p.onAnswer} m={p.m} inline={!p.item.minLabel && !p.item.maxLabel} describedBy={legendId(p.item.id)} />
     </Question>
   );
@@ -150,7 +151,7 @@ function SingleChoice(p: ItemProps<'single_choice'>) {
     );
   }
   return (
-    <Question {...(p as Props)} slotId={p.item.id}>
+    <Question {...(p as Props)} slotId={p.item.id} radio>
       <Choices slotId={p.item.id} name={p.item.id} options={options} current={current} onAnswer={p.onAnswer} m={p.m} describedBy={legendId(p.item.id)} />
     </Question>
   );
@@ -187,7 +188,7 @@ function MultipleChoice(p: ItemProps<'multiple_choice'>) {
 function YesNo(p: ItemProps<'yes_no'>) {
   const options: Option[] = [{ key: 'yes', label: p.m.yes, value: true }, { key: 'no', label: p.m.no, value: false }, ...specials(p, { dk: p.item.dontKnow })];
   return (
-    <Question {...(p as Props)} slotId={p.item.id}>
+    <Question {...(p as Props)} slotId={p.item.id} radio>
       <Choices slotId={p.item.id} name={p.item.id} options={options} current={p.answers[p.item.id]} onAnswer={p.onAnswer} m={p.m} inline describedBy={legendId(p.item.id)} />
     </Question>
   );

@@ -97,8 +97,8 @@ describe('the device store', () => {
       expect(() => store.save(newProgress())).not.toThrow();
       expect(store.load()).toBeNull();
       expect(() => store.clear()).not.toThrow();
-      expect(store.tabFlag('done')).toBe(false);
-      expect(() => store.setTabFlag('done', true)).not.toThrow();
+      expect(store.tabFlag('done')).toBeNull();
+      expect(() => store.setTabFlag('done', 'fr')).not.toThrow();
     }
   });
 
@@ -106,11 +106,11 @@ describe('the device store', () => {
     const local = memoryStorage();
     const tab1 = memoryStorage();
     const store = deviceStore('ALDERCREEK', local, tab1);
-    store.setTabFlag('done', true);
-    expect(store.tabFlag('done')).toBe(true);
-    expect(deviceStore('ALDERCREEK', local, memoryStorage()).tabFlag('done')).toBe(false);
-    store.setTabFlag('done', false);
-    expect(store.tabFlag('done')).toBe(false);
+    store.setTabFlag('done', 'fr');
+    expect(store.tabFlag('done')).toBe('fr');
+    expect(deviceStore('ALDERCREEK', local, memoryStorage()).tabFlag('done')).toBeNull();
+    store.setTabFlag('done', null);
+    expect(store.tabFlag('done')).toBeNull();
   });
 
   it('stores nothing but the answers, the page, the language and a random id', () => {

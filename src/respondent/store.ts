@@ -85,9 +85,9 @@ function parseProgress(raw: string | null): Progress | null {
 }
 
 /**
- * Marks kept per browser tab (sessionStorage). `done`: a response was just acknowledged here (a
- * reload shows the thank-you again). `active`: the survey is under way in this tab (a reload goes
- * straight back to the page; a new tab asks first, "continue or start over").
+ * Marks kept per browser tab (sessionStorage). `done`: a response was just acknowledged here, in
+ * this language (a reload shows the thank-you again). `active`: the survey is under way in this
+ * tab (a reload goes straight back to the page; a new tab asks first, "continue or start over").
  */
 export type TabFlag = 'done' | 'active';
 
@@ -99,8 +99,9 @@ export interface DeviceStore {
   load(): Progress | null;
   save(p: Progress): void;
   clear(): void;
-  tabFlag(name: TabFlag): boolean;
-  setTabFlag(name: TabFlag, on: boolean): void;
+  tabFlag(name: TabFlag): string | null;
+  /** Sets a mark (any non-empty value) or, with null, removes it. */
+  setTabFlag(name: TabFlag, value: string | null): void;
 }
 
 export function deviceStore(code: string, local: KeyValue | null, session: KeyValue | null): DeviceStore {
@@ -118,8 +119,8 @@ export function deviceStore(code: string, local: KeyValue | null, session: KeyVa
     clear: () => attempt(() => local?.removeItem(progressKey(code)), undefined),
     // Per tab, on purpose: on a shared Chromebook the next student opening the link in a new tab
     // is not dropped into someone else's answers or thank-you.
-    tabFlag: (name) => attempt(() => session?.getItem(flagKey(name)) === '1', false),
-    setTabFlag: (name, on) => attempt(() => (on ? session?.setItem(flagKey(name), '1') : session?.removeItem(flagKey(name))), undefined),
+    tabFlag: (name) => attempt(() => session?.getItem(flagKey(name)) || null, null),
+    setTabFlag: (name, value) => attempt(() => (value ? session?.setItem(flagKey(name), value) : session?.removeItem(flagKey(name))), undefined),
   };
 }
 
