@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 // The browser app. `npm start` builds it into dist/client and Fastify serves it; `npm run dev`
 // runs Vite with the API proxied to the server on port 3000.
@@ -7,8 +7,19 @@ import { defineConfig } from 'vite';
 // /s/<code>, Preact, with its own size budget: scripts/respondent-size.mjs). The React plugin
 // (Fast Refresh) stays out of the Preact files, which set their JSX runtime per file.
 // The manifest lets the size check follow the respondent page's chunk graph.
+/** In `npm run dev`, /s and /s/<code> are the respondent page (Fastify does the same in production). */
+const respondentPages: Plugin = {
+  name: 'schoolwell-respondent-pages',
+  configureServer(server) {
+    server.middlewares.use((req, _res, next) => {
+      if (req.url && /^\/s(\/[^/?#]*)?\/?(\?.*)?$/.test(req.url)) req.url = '/respondent.html';
+      next();
+    });
+  },
+};
+
 export default defineConfig({
-  plugins: [react({ exclude: [/\/src\/respondent\//, /\/node_modules\//] })],
+  plugins: [react({ exclude: [/\/src\/respondent\//, /\/node_modules\//] }), respondentPages],
   build: {
     outDir: 'dist/client',
     emptyOutDir: true,

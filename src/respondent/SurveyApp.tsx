@@ -7,7 +7,7 @@ import type { PublicSurvey } from '../features/surveys/surveys.public.contract.j
 import { answersToSend, pageIndex, surveyPages } from './flow.js';
 import { ItemView } from './items.js';
 import { languageNames, type Messages, messages } from './messages.js';
-import { createWaiter, deviceStore, fetchSurvey, isCode, isLanguage, type KeyValue, newProgress, normalizeCode, preferredLanguage, type Progress, sendDecline, submitUntilAcked, type WaitReason } from './store.js';
+import { codeFromPath, createWaiter, deviceStore, fetchSurvey, isCode, isLanguage, type KeyValue, newProgress, normalizeCode, preferredLanguage, type Progress, sendDecline, submitUntilAcked, type WaitReason } from './store.js';
 
 /**
  * The anonymous survey page at /s/<code>: language, notice and assent, one section per page,
@@ -35,12 +35,6 @@ export interface AppEnv {
   session: KeyValue | null;
   online: () => boolean;
   go: (url: string) => void;
-}
-
-/** The code in /s/<code>, normalised; '' for /s/ alone. */
-export function codeFromPath(path: string): string {
-  const m = /^\/s\/([^/?#]*)/.exec(path);
-  return m ? normalizeCode(decodeURIComponent(m[1])) : '';
 }
 
 export function SurveyApp({ env }: { env: AppEnv }) {
@@ -318,7 +312,21 @@ export function SurveyApp({ env }: { env: AppEnv }) {
       break;
     case 'page': {
       const page = pages[at];
-      body = page && def && (
+      // Nothing to ask for the answers given (only notes or computed items): straight to sending.
+      if (!page) {
+        body = (
+          <>
+            {h1}
+            <Buttons>
+              <button type="button" class="primary" onClick={next}>
+                {m.send}
+              </button>
+            </Buttons>
+          </>
+        );
+        break;
+      }
+      body = def && (
         <>
           <p class="context">{pick(def.title, lang, def.defaultLanguage)}</p>
           <p class="progress-text">{m.part(at + 1, pages.length)}</p>
@@ -452,7 +460,7 @@ function headingOf(screen: Screen, m: Messages, survey: PublicSurvey | null, sec
     case 'welcome':
       return survey?.instrument ? pick(survey.instrument.title, survey.language, survey.instrument.defaultLanguage) : (survey?.title ?? '');
     case 'page':
-      return sectionTitle;
+      return sectionTitle || (survey?.instrument ? pick(survey.instrument.title, survey.language, survey.instrument.defaultLanguage) : '');
     case 'sending':
       return screen.waiting ? m.waitingTitle : m.sendingTitle;
     case 'rejected':

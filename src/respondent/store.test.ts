@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, createWaiter, deviceStore, fetchSurvey, isCode, type KeyValue, newProgress, newSubmissionId, normalizeCode, preferredLanguage, sendDecline, type SubmitDeps, submitUntilAcked } from './store.js';
+import { backoffMs, codeFromPath, createWaiter, deviceStore, fetchSurvey, isCode, type KeyValue, newProgress, newSubmissionId, normalizeCode, preferredLanguage, sendDecline, type SubmitDeps, submitUntilAcked } from './store.js';
 
 /** Web Storage in a Map, optionally failing like a full or disabled store. */
 function memoryStorage(opts: { throws?: boolean } = {}): KeyValue & { map: Map<string, string> } {
@@ -45,6 +45,15 @@ describe('codes', () => {
     expect(isCode('AB1')).toBe(false);
     expect(isCode('AB_12')).toBe(false);
     expect(isCode('')).toBe(false);
+  });
+
+  it('come from the address: /s/<code>, or nothing for /s/', () => {
+    expect(codeFromPath('/s/ab12-cd34')).toBe('AB12CD34');
+    expect(codeFromPath('/s/ALDERCREEK/')).toBe('ALDERCREEK');
+    expect(codeFromPath('/s/')).toBe('');
+    expect(codeFromPath('/s')).toBe('');
+    // A broken escape is no code, not a crash.
+    expect(isCode(codeFromPath('/s/%E0%A4%A'))).toBe(false);
   });
 });
 

@@ -14,6 +14,18 @@ export function normalizeCode(raw: string): string {
   return raw.replace(/[\s-]/g, '').toUpperCase();
 }
 
+/** The code in /s/<code>, normalised; '' for /s/ alone. */
+export function codeFromPath(path: string): string {
+  const m = /^\/s\/([^/?#]*)/.exec(path);
+  if (!m) return '';
+  try {
+    return normalizeCode(decodeURIComponent(m[1]));
+  } catch {
+    // A broken %-escape: not a code (shown as unknown, not as a crash).
+    return '!';
+  }
+}
+
 /** Whether a normalised code could be a survey code at all (the server has the final word). */
 export function isCode(code: string): boolean {
   return /^[A-Z0-9]{4,40}$/.test(code);
