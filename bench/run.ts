@@ -13,7 +13,12 @@ import { syncShippedContent } from '../src/features/instruments/server/content.s
 import { refreshAllRollups } from '../src/features/assessments/server/coverage.queries.js';
 import { makeOrg, makeUser, TEST_PASSWORD } from '../src/server/test/factories.js';
 import { extdataPath } from '../src/server/test/extdata.js';
-import { load, machine, summary } from './lib.js';
+import { jsonPoster, makeSurveyWorld, startServerProcess, syntheticAnswers } from '../src/server/test/survey-world.js';
+import { load, machine, percentile, summary } from './lib.js';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const engine = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const cdeFile = extdataPath('school_directory/ca_pubschls.csv');
@@ -171,8 +176,43 @@ async function benchAssessments() {
   await database.close();
 }
 
+/**
+ * Survey ingest over HTTP: the product in its own process (as `npm start` runs it, with the
+ * roll-up job on), 50 clients posting responses to 100 schools' open links as fast as it answers.
+ */
+async function benchIngest() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sw-bench-ingest-'));
+  const prepared = await createTestDatabase({ dataDir: dir });
+  const { links } = await makeSurveyWorld(prepared.db, 100);
+  if (!prepared.url) await prepared.close();
+  const server = await startServerProcess(prepared.url ? { DATABASE_URL: prepared.url } : { DATA_DIR: dir });
+  const bodies = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ code: links[i % links.length], submissionId: randomUUID(), language: 'en', answers: syntheticAnswers(i) }));
+  const client = jsonPoster(server.base, 50);
+  const post = async (body: string) => {
+    const res = await client.post('/api/public/responses', body);
+    if (res.status !== 201) throw new Error(`ingest ${res.status} ${res.body}`);
+  };
+  try {
+    const warm = bodies(2000);
+    await load(warm.length, 50, (i) => post(warm[i]));
+    await fetch(`${server.base}/api/health`); // resets the event-loop figures
+    const n = 40_000;
+    const batch = bodies(n);
+    const { times, wallMs } = await load(n, 50, (i) => post(batch[i]));
+    const health = (await (await fetch(`${server.base}/api/health`)).json()) as { eventLoop: { p99Ms: number; maxMs: number } };
+    console.log(`ingest: 50 clients, ${n.toLocaleString('en')} responses: ${Math.round((n / wallMs) * 1000).toLocaleString('en')} responses/s, p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms; server event loop p99 ${health.eventLoop.p99Ms} ms, max ${health.eventLoop.maxMs} ms — goal ${engine === 'PGlite' ? '≥ 1,000' : '≥ 3,000'}/s, p99 ≤ 100 ms`);
+  } finally {
+    client.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    if (prepared.url) await prepared.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 console.log(`Schoolwell bench on ${engine} — ${machine()}`);
 const only = process.env.BENCH_ONLY;
 if (!only || only === 'import') await benchImport();
 if (!only || only === 'tree') await benchTreeAndLogin();
 if (!only || only === 'assessments') await benchAssessments();
+if (!only || only === 'ingest') await benchIngest();

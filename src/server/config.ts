@@ -18,6 +18,7 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
   SURVEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  SURVEY_ROLLUP_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -36,6 +37,8 @@ export interface Config {
   loginRateLimitPerMinute: number;
   /** Survey requests per minute per code (a whole school shares one open link and often one IP address). */
   surveyRateLimitPerMinute: number;
+  /** How often new survey responses are counted into the report roll-ups. */
+  surveyRollupIntervalMs: number;
   logLevel: string;
   /** The dev outbox (`/dev/outbox`) exists only outside production. */
   devOutbox: boolean;
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     surveyRateLimitPerMinute: e.SURVEY_RATE_LIMIT_PER_MINUTE,
+    surveyRollupIntervalMs: e.SURVEY_ROLLUP_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
     devOutbox: e.NODE_ENV !== 'production',
   };

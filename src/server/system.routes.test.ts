@@ -37,10 +37,16 @@ async function registeredRoutes(): Promise<RouteOptions[]> {
 }
 
 describe('GET /api/health', () => {
-  it('answers 200 {"status":"ok"} without a session', async () => {
+  it('answers 200 {"status":"ok"} without a session, with the event-loop delay since the last check', async () => {
     const res = await new Agent(ctx.app).get('/api/health');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok' });
+    expect(res.json()).toEqual({ status: 'ok', eventLoop: { p99Ms: expect.any(Number), maxMs: expect.any(Number) } });
+    // Block the loop for 120 ms (once the monitor has taken a sample since the reset): the next check sees it.
+    await new Promise((r) => setTimeout(r, 40));
+    const until = Date.now() + 120;
+    while (Date.now() < until);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await new Agent(ctx.app).get('/api/health')).json().eventLoop.maxMs).toBeGreaterThanOrEqual(100);
   });
 });
 

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { desc, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from './http/errors.js';
@@ -10,13 +11,21 @@ function escapeHtml(s: string): string {
 
 /** Health, the OpenAPI document and the development outbox. */
 export async function systemRoutes(app: App, { db, config }: Deps): Promise<void> {
+  // How long requests waited for the event loop (embedded PGlite runs queries on it): since the
+  // previous health check.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  app.addHook('onClose', async () => loop.disable());
+  const eventLoop = z.object({ p99Ms: z.number(), maxMs: z.number() });
   app.get('/api/health', {
     config: { public: true },
-    schema: { tags: ['system'], summary: 'Database reachability', response: { 200: z.object({ status: z.literal('ok') }), 503: z.object({ status: z.literal('unavailable') }) } },
+    schema: { tags: ['system'], summary: 'Database reachability and event-loop delay since the previous check', response: { 200: z.object({ status: z.literal('ok'), eventLoop }), 503: z.object({ status: z.literal('unavailable') }) } },
     handler: async (_request, reply) => {
       try {
         await db.execute(sql`select 1`);
-        return { status: 'ok' as const };
+        const delay = { p99Ms: Math.round(loop.percentile(99) / 1e4) / 100, maxMs: Math.round(loop.max / 1e4) / 100 };
+        loop.reset();
+        return { status: 'ok' as const, eventLoop: delay };
       } catch {
         return reply.code(503).send({ status: 'unavailable' as const });
       }

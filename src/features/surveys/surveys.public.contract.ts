@@ -49,7 +49,10 @@ export type PublicSurvey = z.infer<typeof publicSurvey>;
 export const responseBody = z.object({
   code: surveyCode,
   /** Made by the respondent's device (a random UUID): retrying the same submission stores it once. */
-  submissionId: z.string().uuid('submissionId is a UUID made by the device.'),
+  submissionId: z
+    .string()
+    .uuid('submissionId is a UUID made by the device.')
+    .transform((id) => id.toLowerCase()),
   language: languageSchema,
   /** Answers by question id (slot id for matrix rows); every question may be skipped. */
   answers: z.record(z.string().max(130), z.unknown()),

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -49,10 +50,10 @@ export function freePort(): Promise<number> {
  * Runs the product (`src/server/main.ts`) as its own process on a database, as `npm start` does,
  * and resolves once it listens. The caller may SIGKILL it.
  */
-export async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; exited: Promise<number | null> }> {
+export async function startServerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: ChildProcess; base: string; exited: Promise<number | null> }> {
   const port = await freePort();
   const main = fileURLToPath(new URL('../main.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', main], {
     env: { ...process.env, NODE_ENV: 'production', SEED_DEMO: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), SURVEY_RATE_LIMIT_PER_MINUTE: '100000000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -68,8 +69,31 @@ export async function startServerProcess(env: Record<string, string>): Promise<{
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => { output += d.toString(); if (process.env.SHOW_SERVER) process.stderr.write(d); });
     child.once('exit', () => reject(new Error(`server exited:\n${output}`)));
   });
   return { child, base: `http://127.0.0.1:${port}`, exited };
+}
+
+/**
+ * A light HTTP/1.1 client for load runs (keep-alive sockets, no fetch machinery), so the load
+ * generator takes as little of the machine's CPU as it can from the server it measures.
+ */
+export function jsonPoster(base: string, sockets: number): { post: (path: string, body: string) => Promise<{ status: number; body: string }>; close: () => void } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const url = new URL(base);
+  return {
+    post: (p, body) =>
+      new Promise((resolve, reject) => {
+        const req = http.request({ agent, host: url.hostname, port: url.port, path: p, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      }),
+    close: () => agent.destroy(),
+  };
 }

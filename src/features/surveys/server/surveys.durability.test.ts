@@ -25,7 +25,7 @@ describe('durability', () => {
     // PGlite allows one process on a data folder: hand it over to the server.
     if (url) cleanup = prepared.close;
     else await prepared.close();
-    const env = url ? { DATABASE_URL: url } : { DATA_DIR: dir };
+    const env: Record<string, string> = url ? { DATABASE_URL: url } : { DATA_DIR: dir };
 
     const first = await startServerProcess(env);
     const acked: string[] = [];

@@ -9,6 +9,7 @@ import { loadPublishedDefinition } from '../../instruments/server/instruments.se
 import type { PublicSurvey, ResponseBody } from '../surveys.public.contract.js';
 import { type CodeTarget, findCode } from './surveys.lookup.js';
 import { windowState } from './surveys.service.js';
+import { responseColumns, responseValues, writerFor } from './surveys.writer.js';
 
 const SPECIAL: Record<string, number> = { NA: -1, DK: -2, PNS: -3 };
 const LANG_KEYS = new Set(['en', 'fr', 'es']);
@@ -85,21 +86,30 @@ export async function getPublicSurvey(db: Db, code: string, lang?: LanguageCode)
  * Splits validated answers into the stored shape: rated answers in slot order (special answers
  * as negative codes), demographic answers, and the rest.
  */
+const layouts = new WeakMap<InstrumentDefinition, { rated: string[]; ratedSet: Set<string>; demographic: Set<string> }>();
+
+function layoutOf(def: InstrumentDefinition) {
+  let l = layouts.get(def);
+  if (!l) {
+    const rated = allSlots(def).filter((s) => s.kind === 'ordinal').map((s) => s.id);
+    const demographic = new Set(def.sections.flatMap((s) => s.items.filter((i) => 'demographic' in i && i.demographic).map((i) => i.id)));
+    layouts.set(def, (l = { rated, ratedSet: new Set(rated), demographic }));
+  }
+  return l;
+}
+
 function encode(def: InstrumentDefinition, answers: Record<string, unknown>) {
   const ratings: (number | null)[] = [];
   const groups: Record<string, string | string[]> = {};
   const other: Record<string, unknown> = {};
-  const demographic = new Set(def.sections.flatMap((s) => s.items.filter((i) => 'demographic' in i && i.demographic).map((i) => i.id)));
-  const rated = new Set<string>();
-  for (const slot of allSlots(def)) {
-    if (slot.kind !== 'ordinal') continue;
-    rated.add(slot.id);
-    const v = answers[slot.id];
+  const { rated: slots, ratedSet: rated, demographic } = layoutOf(def);
+  for (const slotId of slots) {
+    const v = answers[slotId];
     if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 32_000) ratings.push(v);
     else if (typeof v === 'string' && v in SPECIAL) ratings.push(SPECIAL[v]);
     else {
       ratings.push(null);
-      if (v !== undefined) other[slot.id] = v;
+      if (v !== undefined) other[slotId] = v;
     }
   }
   for (const [key, v] of Object.entries(answers)) {
@@ -126,22 +136,15 @@ export async function submitResponse(db: Db, body: ResponseBody): Promise<{ dupl
   const def = await askedDefinition(db, t);
   const { answers, errors } = validateAnswers(def, body.answers, { rejectHidden: true });
   if (errors.length) throw new AppError('validation_failed', `${errors[0].item}: ${errors[0].message}`, errors[0].item);
-  const { ratings, groups, other } = encode(def, answers);
-  const blank = Object.keys(answers).length === 0;
-  const values = sql`${t.administrationId}::int, ${t.orgId}::int, ${t.stateId}::int, ${t.instrumentVersion}::int, ${body.language}, ${body.submissionId}::uuid,
-    ${`{${ratings.map((r) => (r === null ? 'NULL' : String(r))).join(',')}}`}::smallint[], ${JSON.stringify(groups)}::jsonb, ${JSON.stringify(other)}::jsonb, ${blank}`;
-  const insertColumns = sql`administration_id, org_id, state_id, instrument_version, language, submission_id, ratings, groups, other, blank`;
-  if (t.via === 'link') {
-    const rows = await queryRows<{ id: number }>(db, sql`insert into survey_responses (${insertColumns}) values (${values}) on conflict (submission_id) do nothing returning id`);
-    return { duplicate: rows.length === 0 };
-  }
+  const row = { administrationId: t.administrationId, orgId: t.orgId, stateId: t.stateId, instrumentVersion: t.instrumentVersion, language: body.language, submissionId: body.submissionId, ...encode(def, answers), blank: Object.keys(answers).length === 0 };
+  if (t.via === 'link') return { duplicate: !(await writerFor(db).write(row)) };
   // A single-use code: use it and store the response in one statement, unless this submission is
   // already stored (a retry after a lost acknowledgement).
   const [r] = await queryRows<{ stored: boolean; used: boolean; inserted: boolean }>(
     db,
     sql`with earlier as (select 1 from survey_responses where submission_id = ${body.submissionId}::uuid),
         spent as (update survey_access_codes set used = true where code_hash = ${t.codeHash} and not used and not exists (select 1 from earlier) returning 1),
-        ins as (insert into survey_responses (${insertColumns}) select ${values} from spent on conflict (submission_id) do nothing returning 1)
+        ins as (insert into survey_responses (${responseColumns}) select ${responseValues(row)} from spent on conflict (submission_id) do nothing returning 1)
         select exists (select 1 from earlier) as stored, exists (select 1 from spent) as used, exists (select 1 from ins) as inserted`,
   );
   if (r.inserted) return { duplicate: false };

@@ -13,7 +13,7 @@ export async function rollUpResponses(db: DbOrTx, limit = 1000): Promise<number>
     db,
     sql`with batch as (
           update survey_responses set rolled = true
-          where id in (select id from survey_responses where not rolled order by id limit ${limit} for update skip locked)
+          where submission_id in (select submission_id from survey_responses where not rolled limit ${limit} for update skip locked)
           returning administration_id, org_id, ratings, groups),
         cells as (
           select administration_id, org_id, ratings, '' as dim, '' as grp from batch
@@ -40,16 +40,27 @@ export async function rollUpResponses(db: DbOrTx, limit = 1000): Promise<number>
 }
 
 /**
- * Runs the roll-up every `intervalMs` until stopped, a batch at a time, never two at once.
+ * Runs the roll-up every `intervalMs` until stopped, never two at once, draining what waits a
+ * batch at a time. Batches size themselves to take about `targetMs` each: embedded PGlite runs
+ * them on the event loop, so a long batch would hold up every request; requests go between them.
  * Returns a stop function that waits for the running batch.
  */
-export function startRollupJob(db: DbOrTx, opts: { intervalMs?: number; batch?: number; onError?: (err: unknown) => void } = {}): () => Promise<void> {
+export function startRollupJob(db: DbOrTx, opts: { intervalMs?: number; targetMs?: number; onError?: (err: unknown) => void } = {}): () => Promise<void> {
+  const targetMs = opts.targetMs ?? 20;
+  let batch = 200;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
-      // Drain what is waiting, a batch at a time, yielding to requests between batches.
-      while (!stopped && (await rollUpResponses(db, opts.batch ?? 1000)) === (opts.batch ?? 1000)) await new Promise((r) => setImmediate(r));
+      while (!stopped) {
+        const started = performance.now();
+        const taken = await rollUpResponses(db, batch);
+        const took = performance.now() - started;
+        if (taken === batch && took < targetMs / 2) batch = Math.min(5000, batch * 2);
+        else if (took > targetMs * 2) batch = Math.max(25, Math.floor(batch / 2));
+        if (taken < batch / 2 || taken === 0) break;
+        await new Promise((r) => setImmediate(r));
+      }
     } catch (err) {
       opts.onError?.(err);
     }

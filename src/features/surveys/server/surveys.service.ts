@@ -223,7 +223,7 @@ export async function extendAdministration(db: Db, actor: Actor, id: number, clo
 export async function deleteAllResponses(db: Db, actor: Actor, id: number): Promise<{ deleted: number }> {
   const { org } = await load(db, actor, id, 'survey.run');
   return db.transaction(async (tx) => {
-    const gone = await tx.delete(surveyResponses).where(eq(surveyResponses.administrationId, id)).returning({ id: surveyResponses.id });
+    const gone = await tx.delete(surveyResponses).where(eq(surveyResponses.administrationId, id)).returning({ id: surveyResponses.submissionId });
     await tx.delete(surveyItemCounts).where(eq(surveyItemCounts.administrationId, id));
     await tx.update(surveySites).set({ declined: 0 }).where(eq(surveySites.administrationId, id));
     await writeAudit(tx, { action: 'survey.responses_deleted', actor, org, targetType: 'survey_administration', targetId: id, details: { deleted: gone.length } });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../../auth/server/auth.tables.js';
 import { instruments } from '../../instruments/server/instruments.tables.js';
 import type { LocalizedText } from '../../instruments/model/text.js';
@@ -88,16 +88,17 @@ export const surveyAccessCodes = pgTable(
 export const surveyResponses = pgTable(
   'survey_responses',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-    administrationId: integer('administration_id').notNull().references(() => surveyAdministrations.id, { onDelete: 'cascade' }),
+    /** Made by the respondent's device so that retries store one response; the key (no serial id to keep up). */
+    submissionId: uuid('submission_id').primaryKey(),
+    // No foreign key: checking one locks the administration's row for every insert, and concurrent
+    // respondents would queue on it. Responses go only through the service, which knows the administration.
+    administrationId: integer('administration_id').notNull(),
     orgId: integer('org_id').notNull(),
     /** The enclosing state, the distribution column of a sharded deployment. */
     stateId: integer('state_id'),
     instrumentVersion: integer('instrument_version').notNull(),
     language: text('language').notNull(),
     submittedOn: date('submitted_on').notNull().default(sql`current_date`),
-    /** Made by the respondent's device so that retries store one response. */
-    submissionId: uuid('submission_id').notNull(),
     /** Rated answers by slot order; null skipped; -1 not applicable, -2 don't know, -3 prefer not to say. */
     ratings: smallint('ratings').array().notNull(),
     groups: jsonb('groups').$type<Record<string, string | string[]>>().notNull(),
@@ -108,9 +109,8 @@ export const surveyResponses = pgTable(
     rolled: boolean('rolled').notNull().default(false),
   },
   (t) => [
-    uniqueIndex('survey_responses_submission_key').on(t.submissionId),
     index('survey_responses_site_day_idx').on(t.administrationId, t.orgId, t.submittedOn),
-    index('survey_responses_pending_idx').on(t.id).where(sql`not ${t.rolled}`),
+    index('survey_responses_pending_idx').on(t.submissionId).where(sql`not ${t.rolled}`),
   ],
 );
 
@@ -122,7 +122,7 @@ export const surveyResponses = pgTable(
 export const surveyItemCounts = pgTable(
   'survey_item_counts',
   {
-    administrationId: integer('administration_id').notNull().references(() => surveyAdministrations.id, { onDelete: 'cascade' }),
+    administrationId: integer('administration_id').notNull(),
     orgId: integer('org_id').notNull(),
     item: smallint('item').notNull(),
     value: smallint('value').notNull(),

@@ -1,0 +1,98 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../../server/db/client.js';
+
+/** One response as stored (see survey_responses). */
+export interface ResponseRow {
+  administrationId: number;
+  orgId: number;
+  stateId: number | null;
+  instrumentVersion: number;
+  language: string;
+  submissionId: string;
+  ratings: (number | null)[];
+  groups: Record<string, string | string[]>;
+  other: Record<string, unknown>;
+  blank: boolean;
+}
+
+export const responseColumns = sql`administration_id, org_id, state_id, instrument_version, language, submission_id, ratings, groups, other, blank`;
+
+/** The values of one row, in `responseColumns` order. */
+export function responseValues(r: ResponseRow): SQL {
+  return sql`${r.administrationId}::int, ${r.orgId}::int, ${r.stateId}::int, ${r.instrumentVersion}::int, ${r.language}, ${r.submissionId}::uuid,
+    ${`{${r.ratings.map((x) => (x === null ? 'NULL' : String(x))).join(',')}}`}::smallint[], ${JSON.stringify(r.groups)}::jsonb, ${JSON.stringify(r.other)}::jsonb, ${r.blank}`;
+}
+
+const MAX_BATCH = 250;
+const MAX_IN_FLIGHT = 3;
+
+/**
+ * Writes open-link responses in group commits: while earlier inserts are in flight, arriving
+ * responses wait and go together in the next multi-row insert (one statement, one commit). Nothing
+ * waits on a timer: an idle server writes a response at once. Each caller's promise resolves only
+ * after the commit that holds its row, so an acknowledgement always means stored.
+ */
+class ResponseWriter {
+  private queue: { row: ResponseRow; resolve: (inserted: boolean) => void; reject: (err: unknown) => void }[] = [];
+  private inFlight = 0;
+
+  constructor(private readonly db: Db) {}
+
+  /** Resolves true when stored now, false when this submission was stored before (a retry). */
+  write(row: ResponseRow): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      // Wait one turn of the event loop: requests already received are read first and join this
+      // batch (embedded PGlite answers within the turn, so nothing would queue up otherwise).
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
+      }
+    });
+  }
+
+  private scheduled = false;
+
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      this.inFlight++;
+      void this.flush(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async flush(batch: ResponseWriter['queue']): Promise<void> {
+    try {
+      const rows = await queryRows<{ submission_id: string }>(
+        this.db,
+        sql`insert into survey_responses (${responseColumns}) values ${sql.join(batch.map((b) => sql`(${responseValues(b.row)})`), sql`, `)}
+            on conflict (submission_id) do nothing returning submission_id`,
+      );
+      const inserted = new Set(rows.map((r) => r.submission_id));
+      // The same submission twice in one batch: the first is stored, the second is its retry.
+      const answered = new Set<string>();
+      for (const b of batch) {
+        const id = b.row.submissionId.toLowerCase();
+        b.resolve(inserted.has(id) && !answered.has(id));
+        answered.add(id);
+      }
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  }
+}
+
+const writers = new WeakMap<Db, ResponseWriter>();
+
+/** The response writer of a database (one per process and database). */
+export function writerFor(db: Db): ResponseWriter {
+  let w = writers.get(db);
+  if (!w) writers.set(db, (w = new ResponseWriter(db)));
+  return w;
+}
