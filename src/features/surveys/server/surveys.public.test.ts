@@ -206,3 +206,27 @@ describe('rate limits', () => {
     }
   });
 });
+
+describe('single-use codes on printed slips', () => {
+  it('prints a PDF of fresh codes for classes, keeps only hashes, and each code opens the survey once', async () => {
+    const make = (agent: Agent, over: Record<string, unknown> = {}) => agent.post(`/api/surveys/administrations/${admin.id}/codes`, { orgId: w.schoolA2.id, classes: [{ label: 'Room 7', count: 3 }, { label: 'Room 8', count: 2 }], lang: 'fr', ...over });
+    expectError(await make(as.schoolMember), 403, 'forbidden');
+    expectError(await make(as.districtCoordinator, { orgId: w.schoolB1.id }), 400, 'validation_failed', 'orgId');
+    expectError(await make(as.districtCoordinator, { classes: [{ label: 'Hall', count: 501 }] }), 400, 'validation_failed');
+    const before = await countRows(ctx.db, 'survey_access_codes');
+    const res = await make(as.districtCoordinator);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await countRows(ctx.db, 'survey_access_codes')).toBe(before + 5);
+    const detail = (await as.districtCoordinator.get(`/api/surveys/administrations/${admin.id}`)).json();
+    expect(detail.sites.find((s: { orgId: number }) => s.orgId === w.schoolA2.id)).toMatchObject({ codesPrinted: before + 5 });
+    // Stored as SHA-256 hashes only.
+    const hashes = await queryRows<{ code_hash: string }>(ctx.db, sql`select code_hash from survey_access_codes`);
+    for (const h of hashes) expect(h.code_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await auditRowsOf(ctx.db, 'survey.codes_made'))[0]).toMatchObject({ details: { codes: 5, classes: ['Room 7', 'Room 8'] } });
+    // An open-link-only administration prints none.
+    const open = await setUp({ title: 'Links only', accessCodes: false });
+    expectError(await as.districtCoordinator.post(`/api/surveys/administrations/${open.id}/codes`, { orgId: w.schoolA1.id, classes: [{ label: 'x', count: 1 }] }), 409, 'conflict');
+  });
+});

@@ -1,10 +1,10 @@
 import type { App, Deps } from '../../../server/http/types.js';
 import { authErrors, errorBodySchema, idParam, okSchema } from '../../../shared/schemas.js';
-import { administrationDetail, administrationList, administrationListQuery, createAdministrationBody, extendBody, monitorResponse } from '../surveys.contract.js';
+import { administrationDetail, administrationList, administrationListQuery, codeBatchBody, createAdministrationBody, extendBody, monitorResponse } from '../surveys.contract.js';
 import { declineBody, publicSurvey, publicSurveyParams, publicSurveyQuery, responseAck, responseBody } from '../surveys.public.contract.js';
 import { codeLimiter } from './surveys.limits.js';
 import { declineSurvey, getPublicSurvey, submitResponse } from './surveys.public.js';
-import { closeAdministration, createAdministration, deleteAllResponses, extendAdministration, getAdministration, getMonitor, listAdministrations } from './surveys.service.js';
+import { closeAdministration, createCodeBatches, createAdministration, deleteAllResponses, extendAdministration, getAdministration, getMonitor, listAdministrations } from './surveys.service.js';
 import { z } from 'zod';
 
 const tags = ['surveys'];
@@ -39,6 +39,25 @@ export async function surveyRoutes(app: App, { db, config }: Deps): Promise<void
   app.delete('/api/surveys/administrations/:id/responses', {
     schema: { tags, summary: 'Delete every response of the administration (audited)', params: idParam, response: { 200: z.object({ deleted: z.number() }), ...authErrors } },
     handler: (request) => deleteAllResponses(db, request.actor, request.params.id),
+  });
+
+  app.post('/api/surveys/administrations/:id/codes', {
+    schema: {
+      tags,
+      summary: 'Make single-use codes for classes of a school: a PDF of slips to cut out (the only copy of the codes)',
+      params: idParam,
+      body: codeBatchBody,
+      produces: ['application/pdf', 'application/json'],
+      response: { 200: z.string().describe('A PDF file'), ...authErrors, 409: errorBodySchema },
+    },
+    handler: async (request, reply) => {
+      const { pdf } = await createCodeBatches(db, request.actor, request.params.id, request.body, config.publicUrl);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="survey-codes-${request.params.id}-${request.body.orgId}.pdf"`)
+        .header('cache-control', 'no-store')
+        .send(pdf as unknown as string);
+    },
   });
 
   // The respondent side: no account, no session read, nothing identifying kept. Limited per code.

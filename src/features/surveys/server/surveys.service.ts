@@ -10,9 +10,11 @@ import { findOrg, inSubtree, type OrgRow } from '../../organizations/server/orga
 import { organizations } from '../../organizations/server/organizations.tables.js';
 import type { AdministrationDetail, AdministrationSummary, createAdministrationBody } from '../surveys.contract.js';
 import type { z } from 'zod';
-import { LINK_CODE_LENGTH, randomCode } from './surveys.codes.js';
+import { ACCESS_CODE_LENGTH, hashCode, LINK_CODE_LENGTH, randomCode } from './surveys.codes.js';
+import { slipsPdf } from './surveys.slips.js';
+import type { LanguageCode } from '../../instruments/model/text.js';
 import { forgetCodes } from './surveys.lookup.js';
-import { surveyAdministrations, surveyItemCounts, surveyResponses, surveySites } from './surveys.tables.js';
+import { surveyAccessCodes, surveyAdministrations, surveyCodeBatches, surveyItemCounts, surveyResponses, surveySites } from './surveys.tables.js';
 import { zonedToInstant } from './surveys.time.js';
 
 type Administration = typeof surveyAdministrations.$inferSelect;
@@ -255,3 +257,37 @@ export async function getMonitor(db: Db, actor: Actor, id: number) {
   };
 }
 
+
+/**
+ * Makes single-use codes for classes of one school of the administration and returns them as a
+ * printable PDF of slips — the only time the codes exist in plain text (only hashes are kept).
+ * @throws AppError not_found | forbidden | conflict (the administration uses open links only) | validation_failed (school not taking part, too many codes)
+ */
+export async function createCodeBatches(db: Db, actor: Actor, id: number, body: { orgId: number; classes: { label: string; count: number }[]; lang: LanguageCode }, baseUrl: string): Promise<{ pdf: Buffer; codes: number }> {
+  const { a, org } = await load(db, actor, id, 'survey.run');
+  if (!a.accessCodes) throw conflict('This administration uses open links only. Set one up with single-use codes to print them.');
+  const [site] = await db.select({ orgId: surveySites.orgId, name: organizations.name }).from(surveySites).innerJoin(organizations, eq(organizations.id, surveySites.orgId)).where(and(eq(surveySites.administrationId, id), eq(surveySites.orgId, body.orgId)));
+  if (!site) throw badRequest('This school does not take part in the administration.', 'orgId');
+  const total = body.classes.reduce((n, c) => n + c.count, 0);
+  if (total > 5000) throw badRequest(`Print at most 5,000 codes at a time (asked for ${total}).`, 'classes');
+  const slips: { label: string; code: string }[] = [];
+  await db.transaction(async (tx) => {
+    for (const c of body.classes) {
+      const [batch] = await tx.insert(surveyCodeBatches).values({ administrationId: id, orgId: site.orgId, label: c.label, count: c.count, createdBy: actor.userId || null }).returning({ id: surveyCodeBatches.id });
+      let needed = c.count;
+      while (needed > 0) {
+        const fresh = Array.from({ length: needed }, () => randomCode(ACCESS_CODE_LENGTH));
+        const placed = await tx
+          .insert(surveyAccessCodes)
+          .values(fresh.map((code) => ({ codeHash: hashCode(code), batchId: batch.id, administrationId: id, orgId: site.orgId })))
+          .onConflictDoNothing()
+          .returning({ codeHash: surveyAccessCodes.codeHash });
+        const kept = new Set(placed.map((p) => p.codeHash));
+        for (const code of fresh) if (kept.has(hashCode(code))) slips.push({ label: c.label, code });
+        needed -= placed.length;
+      }
+    }
+    await writeAudit(tx, { action: 'survey.codes_made', actor, org, targetType: 'survey_administration', targetId: id, details: { orgId: site.orgId, codes: total, classes: body.classes.map((c) => c.label) } });
+  });
+  return { pdf: await slipsPdf({ title: a.title, school: site.name, baseUrl, lang: body.lang, slips }), codes: total };
+}
