@@ -9,7 +9,8 @@ import { organizations } from '../../features/organizations/server/organizations
 import type { Tx } from '../db/client.js';
 
 /** A small seeded random generator, so the demo is the same on every machine. */
-function random(seed: number) {
+/** A small seeded generator: the demo is the same on every machine. */
+export function random(seed: number) {
   let s = seed >>> 0 || 1;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;

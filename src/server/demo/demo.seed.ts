@@ -8,6 +8,7 @@ import type { Role } from '../../shared/permissions.js';
 import { type Db, queryRows } from '../db/client.js';
 import { hashPassword } from '../security/passwords.js';
 import { seedDemoAssessments } from './demo.assessments.js';
+import { seedDemoSurveys } from './demo.surveys.js';
 import { refreshAllRollups } from '../../features/assessments/server/coverage.queries.js';
 import { currentSchoolYear } from '../../features/assessments/assessments.contract.js';
 import { demoNetwork, demoPartner, demoStates } from './demo.data.js';
@@ -77,7 +78,18 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
     const coordinator = await tx.select({ id: users.id }).from(users).where(sql`${users.email} = 'coordinator@demo.schoolwell.test'`);
     const assessmentsSeeded = await seedDemoAssessments(tx, { currentYear: currentSchoolYear(), startedBy: coordinator[0].id });
     await refreshAllRollups(tx);
-    await writeAudit(tx, { action: 'demo.seeded', org: { id: network.id!, path: network.path }, details: { organizations: next, accounts: demoAccounts.length, assessments: assessmentsSeeded } });
+    const [admin] = await tx.select({ id: users.id }).from(users).where(sql`${users.email} = 'admin@demo.schoolwell.test'`);
+    const surveys = await seedDemoSurveys(tx, {
+      network: { id: network.id!, stateId: null },
+      cedarValleyId: byCode.get('5300101')!.id!,
+      alderCreekId: byCode.get('530010100001')!.id!,
+      createdBy: admin.id,
+      schools: rows
+        .slice(0, next)
+        .filter((r) => r.kind === 'school')
+        .map((r) => ({ id: r.id!, stateId: r.stateId ?? null, districtId: r.parentId!, code: r.code, gradeSpan: r.gradeSpan ?? null, enrolment: r.enrolment ?? null, country: r.country ?? null })),
+    });
+    await writeAudit(tx, { action: 'demo.seeded', org: { id: network.id!, path: network.path }, details: { organizations: next, accounts: demoAccounts.length, assessments: assessmentsSeeded, surveys } });
   });
   return true;
 }
