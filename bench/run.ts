@@ -210,9 +210,19 @@ async function benchIngest() {
   }
 }
 
+/** The respondent page's JavaScript, gzipped, from a fresh build (the budget is 80 KB). */
+async function benchRespondentBundle() {
+  const { ensureClientBuilt } = await import('../scripts/build-client.mjs');
+  ensureClientBuilt();
+  const { respondentBundleBytes } = await import('../scripts/respondent-size.mjs');
+  const { files, totalGzipBytes } = respondentBundleBytes();
+  console.log(`respondent page: ${(totalGzipBytes / 1024).toFixed(1)} KB of gzipped JavaScript in ${files.length} file(s) — budget 80 KB`);
+}
+
 console.log(`Schoolwell bench on ${engine} — ${machine()}`);
 const only = process.env.BENCH_ONLY;
 if (!only || only === 'import') await benchImport();
 if (!only || only === 'tree') await benchTreeAndLogin();
 if (!only || only === 'assessments') await benchAssessments();
 if (!only || only === 'ingest') await benchIngest();
+if ((!only && engine === 'PGlite') || only === 'bundle') await benchRespondentBundle();

@@ -8,7 +8,6 @@ import type { Database } from '../src/server/db/client.js';
 import { seedDemoIfEmpty } from '../src/server/demo/demo.seed.js';
 import type { App } from '../src/server/http/types.js';
 import { createTestDatabase } from '../src/server/test/test-db.js';
-// @ts-expect-error plain ESM script without types
 import { ensureClientBuilt } from '../scripts/build-client.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
