@@ -20,13 +20,23 @@ import { routeModules } from './routes.js';
 export const clientDist = fileURLToPath(new URL('../../dist/client', import.meta.url));
 
 /**
+ * What a log line says about a request. Survey respondents' requests keep neither their address
+ * nor their code (a single-use code with an address and a time would point at a child's device).
+ */
+export function requestForLog(req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  const respondent = req.url.startsWith('/api/public/') || req.url.startsWith('/s/');
+  if (respondent) return { method: req.method, url: req.url.replace(/^(\/api\/public\/surveys\/|\/s\/)[^/?]+/, '$1…') };
+  return { method: req.method, url: req.url, host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
+/**
  * Builds the whole product as one Fastify instance: used by `main.ts` and by every API test, so
  * tests exercise exactly what runs in production.
  */
 export async function buildApp(opts: { db: Db; config: Config; mailer?: Mailer; serveClient?: boolean }): Promise<App> {
   const { db, config } = opts;
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, serializers: { req: requestForLog } },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
