@@ -98,7 +98,7 @@ function layoutOf(def: InstrumentDefinition) {
   return l;
 }
 
-function encode(def: InstrumentDefinition, answers: Record<string, unknown>) {
+export function encodeResponse(def: InstrumentDefinition, answers: Record<string, unknown>) {
   const ratings: (number | null)[] = [];
   const groups: Record<string, string | string[]> = {};
   const other: Record<string, unknown> = {};
@@ -136,7 +136,7 @@ export async function submitResponse(db: Db, body: ResponseBody): Promise<{ dupl
   const def = await askedDefinition(db, t);
   const { answers, errors } = validateAnswers(def, body.answers, { rejectHidden: true });
   if (errors.length) throw new AppError('validation_failed', `${errors[0].item}: ${errors[0].message}`, errors[0].item);
-  const row = { administrationId: t.administrationId, orgId: t.orgId, stateId: t.stateId, instrumentVersion: t.instrumentVersion, language: body.language, submissionId: body.submissionId, ...encode(def, answers), blank: Object.keys(answers).length === 0 };
+  const row = { administrationId: t.administrationId, orgId: t.orgId, stateId: t.stateId, instrumentVersion: t.instrumentVersion, language: body.language, submissionId: body.submissionId, ...encodeResponse(def, answers), blank: Object.keys(answers).length === 0 };
   if (t.via === 'link') return { duplicate: !(await writerFor(db).write(row)) };
   // A single-use code: use it and store the response in one statement, unless this submission is
   // already stored (a retry after a lost acknowledgement).
