@@ -15,6 +15,6 @@ const runBench = (env, wrap = []) => {
 let status = runBench({ TEST_DATABASE_URL: '' });
 const pgRoot = '/usr/lib/postgresql';
 if (process.env.TEST_DATABASE_URL) status ||= runBench({});
-else if (existsSync(pgRoot) && readdirSync(pgRoot).some((v) => existsSync(path.join(pgRoot, v, 'bin/initdb')))) status ||= runBench({}, ['bash', path.join(root, 'scripts/with-postgres.sh')]);
+else if (existsSync(pgRoot) && readdirSync(pgRoot).some((v) => existsSync(path.join(pgRoot, v, 'bin/initdb')))) status ||= runBench({ PG_DURABLE: '1' }, ['bash', path.join(root, 'scripts/with-postgres.sh')]);
 else console.log('PostgreSQL figures skipped: no server installed.');
 process.exit(status);

@@ -28,8 +28,11 @@ cleanup() {
 trap cleanup EXIT
 
 "${runas[@]}" "$bindir/initdb" -D "$dir/data" -U schoolwell --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-# Throwaway cluster: durability off for speed; tests never rely on crash safety here.
-"${runas[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+# Throwaway cluster: durability off for speed (tests never rely on crash safety here), unless
+# PG_DURABLE=1 (the benchmark: commits wait for the WAL to reach the disk, as in production).
+speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${PG_DURABLE:-}" = 1 ] && speed=""
+"${runas[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $speed -c max_connections=200" start >/dev/null
 export TEST_DATABASE_URL="postgres://schoolwell@127.0.0.1:$port/postgres"
-echo "with-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on port $port" >&2
+echo "with-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on port $port${PG_DURABLE:+ (durable: fsync and synchronous commit on)}" >&2
 "$@"
