@@ -21,7 +21,10 @@ export function ensureClientBuilt() {
   const sources = ['src', 'index.html', 'respondent.html', 'vite.config.ts', 'package.json'].map((p) => path.join(root, p));
   if (existsSync(built) && outputs.every((o) => existsSync(o)) && !sources.some((s) => newest(s) > statSync(built).mtimeMs)) return false;
   console.log('Building the web app…');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  // Always a production build: run from the tests (NODE_ENV=test) it would otherwise bundle
+  // development code, which `npm start` would then serve and the size check would measure.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
   const size = respondentBundleBytes();
   console.log(describeRespondentSize(size));
