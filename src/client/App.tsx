@@ -17,6 +17,8 @@ import { InvitationPage } from '../features/members/ui/InvitationPage.js';
 import { ImportPage } from '../features/organizations/ui/ImportPage.js';
 import { OrgBrowserPage } from '../features/organizations/ui/OrgBrowserPage.js';
 import { OrgPage } from '../features/organizations/ui/OrgPage.js';
+import { AdministrationPage } from '../features/surveys/ui/AdministrationPage.js';
+import { SurveySetupPage } from '../features/surveys/ui/SurveySetupPage.js';
 import { ApiError } from './api.js';
 import { useMeQuery } from './auth.js';
 import { Layout, PublicLayout } from './components/Layout.js';
@@ -74,12 +76,14 @@ export function App() {
               <Route path="/orgs" element={<OrgBrowserPage />} />
               <Route path="/orgs/:id" element={<OrgPage />} />
               <Route path="/orgs/:id/:tab" element={<OrgPage />} />
+              <Route path="/orgs/:id/surveys/new" element={<SurveySetupPage />} />
               <Route path="/instruments" element={<InstrumentLibraryPage />} />
               <Route path="/instruments/import" element={<InstrumentImportPage />} />
               <Route path="/instruments/:id" element={<InstrumentPage />} />
               <Route path="/frameworks" element={<FrameworksPage />} />
               <Route path="/assessments/:id" element={<AssessmentPage />} />
               <Route path="/assessments/:id/results" element={<AssessmentResultsPage />} />
+              <Route path="/surveys/:id" element={<AdministrationPage />} />
               <Route path="/import" element={<ImportPage />} />
               <Route path="/audit" element={<AuditPage />} />
               <Route path="/account" element={<AccountPage />} />

@@ -50,3 +50,25 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   }
   return json as T;
 }
+
+/**
+ * Sends a request whose answer is a file (a PDF of survey codes): the same CSRF header and
+ * session as `api`, the body as a Blob, and the file name the server suggests.
+ */
+export async function apiDownload(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ blob: Blob; fileName: string | null }> {
+  const headers: Record<string, string> = { accept: 'application/pdf, application/json' };
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'The server could not be reached.');
+  }
+  if (!res.ok) {
+    const err = ((await res.json().catch(() => undefined)) as ErrorBody | undefined)?.error;
+    throw new ApiError(res.status, err?.code ?? 'internal', err?.message ?? res.statusText, err?.field);
+  }
+  const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? null;
+  return { blob: await res.blob(), fileName };
+}

@@ -10,6 +10,7 @@ import { AssessmentsPanel } from '../../assessments/ui/AssessmentsPanel.js';
 import { CoveragePanel } from '../../assessments/ui/CoveragePanel.js';
 import { GoalProposalsPanel } from '../../plans/ui/GoalProposalsPanel.js';
 import { MembersPanel } from '../../members/ui/MembersPanel.js';
+import { SurveysPanel } from '../../surveys/ui/SurveysPanel.js';
 import type { OrgDetail } from '../organizations.contract.js';
 import { childKinds, CreateOrgModal } from './CreateOrgModal.js';
 import { useOrgListQuery, useOrgQuery } from './organizations.api.js';
@@ -17,7 +18,7 @@ import { OrgSettingsPanel } from './OrgSettingsPanel.js';
 import { OrgTable } from './OrgTable.js';
 import { PartnersPanel } from './PartnersPanel.js';
 
-const tabs = ['overview', 'organizations', 'coverage', 'assessments', 'plans', 'members', 'partners', 'settings'] as const;
+const tabs = ['overview', 'organizations', 'coverage', 'assessments', 'surveys', 'plans', 'members', 'partners', 'settings'] as const;
 type Tab = (typeof tabs)[number];
 
 export function OrgPage() {
@@ -73,6 +74,7 @@ export function OrgPage() {
           {showChildren && <Tabs.Tab value="organizations">{t('orgs.tabs.organizations')}</Tabs.Tab>}
           {showChildren && <Tabs.Tab value="coverage">{t('orgs.tabs.coverage')}</Tabs.Tab>}
           {showAssessments && <Tabs.Tab value="assessments">{t('orgs.tabs.assessments')}</Tabs.Tab>}
+          {showAssessments && <Tabs.Tab value="surveys">{t('orgs.tabs.surveys')}</Tabs.Tab>}
           {showAssessments && <Tabs.Tab value="plans">{t('orgs.tabs.plans')}</Tabs.Tab>}
           <Tabs.Tab value="members">{t('orgs.tabs.members')}</Tabs.Tab>
           {showPartners && <Tabs.Tab value="partners">{t('orgs.tabs.partners')}</Tabs.Tab>}
@@ -94,6 +96,11 @@ export function OrgPage() {
         {showAssessments && (
           <Tabs.Panel value="assessments">
             <AssessmentsPanel org={org} />
+          </Tabs.Panel>
+        )}
+        {showAssessments && (
+          <Tabs.Panel value="surveys">
+            <SurveysPanel org={org} />
           </Tabs.Panel>
         )}
         {showAssessments && (
