@@ -85,6 +85,10 @@ describe('a district coordinator runs a survey', () => {
       expect(await row.getByRole('button', { name: `Copy link: ${school}` }).count()).toBe(1);
     }
     expect(links['Alder Creek Elementary School']).not.toBe(links['Birch Hollow Elementary School']);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.baseUrl });
+    await schools.getByRole('button', { name: 'Copy link: Birch Hollow Elementary School' }).click();
+    await schools.getByRole('button', { name: 'Link copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${e2e.baseUrl}/s/${links['Birch Hollow Elementary School']}`);
     await page.getByText('0 responses so far').waitFor();
     await expectAccessible(page, 'administration page');
 
@@ -117,6 +121,8 @@ describe('a district coordinator runs a survey', () => {
     await page.getByText('The survey is closed. It takes no more responses.').waitFor();
     expect(await page.getByText('Closed', { exact: true }).count()).toBeGreaterThan(0);
     expect(await page.getByRole('button', { name: 'Reopen until then' }).count()).toBe(1);
+    // A closed survey's counts are final: the monitor says so (and stops asking every 10 seconds).
+    await page.getByText('The survey is closed: these counts are final', { exact: false }).waitFor();
     const closed = await page.request.get(`/api/public/surveys/${links['Birch Hollow Elementary School']}`);
     expect((await closed.json()).state).toBe('closed');
 

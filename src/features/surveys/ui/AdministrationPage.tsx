@@ -54,7 +54,8 @@ function Administration({ a }: { a: AdministrationDetail }) {
   const lang = i18n.language;
   const client = useQueryClient();
   const instrument = useInstrumentQuery(a.instrumentId);
-  const monitor = useMonitorQuery(a.id);
+  const live = a.state !== 'closed';
+  const monitor = useMonitorQuery(a.id, live);
   const created = Boolean((useLocation().state as { created?: boolean } | null)?.created);
   const createdNote = useRef<HTMLDivElement>(null);
 
@@ -96,7 +97,7 @@ function Administration({ a }: { a: AdministrationDetail }) {
         <Fact label={t('surveys.fields.access')}>{access}</Fact>
       </SimpleGrid>
       <SchoolsTable a={a} />
-      <MonitorPanel monitor={monitor.data} error={monitor.error} />
+      <MonitorPanel monitor={monitor.data} error={monitor.error} live={live} />
       {a.can.manage && a.accessCodes && <PrintCodes a={a} />}
       {a.can.manage && <ManagePanel a={a} responses={monitor.data?.total ?? a.responses} />}
     </Stack>

@@ -17,11 +17,12 @@ export function useAdministrationQuery(id: number) {
   return useQuery({ queryKey: ['surveys', 'detail', id], queryFn: () => api<AdministrationDetail>('GET', `/api/surveys/administrations/${id}`) });
 }
 
-export function useMonitorQuery(id: number) {
+/** Counts of an administration; refreshed every few seconds while it may still take responses. */
+export function useMonitorQuery(id: number, live: boolean) {
   return useQuery({
     queryKey: ['surveys', 'monitor', id],
     queryFn: () => api<Monitor>('GET', `/api/surveys/administrations/${id}/monitor`),
-    refetchInterval: MONITOR_INTERVAL_MS,
+    refetchInterval: live ? MONITOR_INTERVAL_MS : false,
   });
 }
 

@@ -10,7 +10,7 @@ import { ScrollTable } from './ScrollTable.js';
  * The live count, refreshed every few seconds: responses so far and blank ones, per day (a table
  * whose cells carry a bar, so the chart and the numbers are one thing) and per school.
  */
-export function MonitorPanel({ monitor, error }: { monitor: Monitor | undefined; error: unknown }) {
+export function MonitorPanel({ monitor, error, live }: { monitor: Monitor | undefined; error: unknown; live: boolean }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const n = (x: number) => x.toLocaleString(lang);
@@ -20,7 +20,7 @@ export function MonitorPanel({ monitor, error }: { monitor: Monitor | undefined;
       <Title order={2} size="h3" id="monitor-title">
         {t('surveys.monitor.title')}
       </Title>
-      <Text size="sm">{t('surveys.monitor.help', { seconds: MONITOR_INTERVAL_MS / 1000 })}</Text>
+      <Text size="sm">{live ? t('surveys.monitor.help', { seconds: MONITOR_INTERVAL_MS / 1000 }) : t('surveys.monitor.final')}</Text>
       <ErrorAlert error={error} />
       {monitor && (
         <>

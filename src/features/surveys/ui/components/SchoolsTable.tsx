@@ -1,4 +1,4 @@
-import { Button, CopyButton, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, CopyButton, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AdministrationDetail } from '../../surveys.contract.js';
 import { ScrollTable } from './ScrollTable.js';
@@ -54,9 +54,13 @@ export function SchoolsTable({ a }: { a: AdministrationDetail }) {
                           </Text>
                           <CopyButton value={url}>
                             {({ copied, copy }) => (
-                              <Button size="compact-sm" variant="light" onClick={copy} aria-label={copied ? t('surveys.schools.copied') : t('surveys.schools.copyFor', { name: s.name })}>
-                                {copied ? t('surveys.schools.copied') : t('surveys.schools.copy')}
-                              </Button>
+                              <>
+                                <Button size="compact-sm" variant="light" onClick={copy} aria-label={copied ? t('surveys.schools.copied') : t('surveys.schools.copyFor', { name: s.name })}>
+                                  {copied ? t('surveys.schools.copied') : t('surveys.schools.copy')}
+                                </Button>
+                                {/* A changed button name is not always read out; this is. */}
+                                <VisuallyHidden role="status">{copied ? t('surveys.schools.copied') : ''}</VisuallyHidden>
+                              </>
                             )}
                           </CopyButton>
                         </Group>
