@@ -209,7 +209,7 @@ function AssessmentForm({ detail }: { detail: AssessmentDetail }) {
           );
         })}
       </Stack>
-      <Modal opened={confirming} onClose={confirm.close} title={t('assessments.submitTitle')}>
+      <Modal opened={confirming} onClose={confirm.close} title={t('assessments.submitTitle')} closeButtonProps={{ 'aria-label': t('common.close') }}>
         <Text mb="md">{t('assessments.submitConfirm', { answered, total })}</Text>
         <ErrorAlert error={submit.error} />
         <Group justify="flex-end">
