@@ -41,12 +41,13 @@ export async function rollUpResponses(db: DbOrTx, limit = 1000): Promise<number>
 
 /**
  * Runs the roll-up every `intervalMs` until stopped, never two at once, draining what waits a
- * batch at a time. Batches size themselves to take about `targetMs` each: embedded PGlite runs
- * them on the event loop, so a long batch would hold up every request; requests go between them.
+ * batch at a time; batches grow while a backlog lasts. With `targetMs` (embedded PGlite, which
+ * runs queries on the event loop) they also shrink to take about that long each, so requests get
+ * in between; on a PostgreSQL server a long batch holds up nobody and larger ones commit less often.
  * Returns a stop function that waits for the running batch.
  */
 export function startRollupJob(db: DbOrTx, opts: { intervalMs?: number; targetMs?: number; onError?: (err: unknown) => void } = {}): () => Promise<void> {
-  const targetMs = opts.targetMs ?? 20;
+  const targetMs = opts.targetMs ?? Infinity;
   let batch = 200;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
