@@ -4,6 +4,7 @@ import { openDatabase } from './db/client.js';
 import { syncShippedContent } from '../features/instruments/server/content.sync.js';
 import { markInterruptedImports } from '../features/organizations/server/directory/directory.service.js';
 import { startRollupJob } from '../features/surveys/server/surveys.rollup.js';
+import { DEMO_OPEN_LINK } from './demo/demo.surveys.js';
 import { demoAccounts, DEMO_PASSWORD, seedDemoIfEmpty } from './demo/demo.seed.js';
 
 /** Starts the product: settings, database and migrations, demo data on an empty database, HTTP. */
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   if (config.seedDemo) {
     lines.push(seeded ? 'Demo data was created.' : 'Demo accounts (if the demo was seeded):', `Password for every demo account: ${DEMO_PASSWORD}`);
     for (const a of demoAccounts) lines.push(`  ${a.email.padEnd(36)} ${a.description}`);
+    lines.push(`An open demo survey to answer in another tab: ${config.publicUrl}/s/${DEMO_OPEN_LINK}`);
   }
   if (config.devOutbox && !config.smtpUrl) lines.push(`Mail goes to the development outbox, for operators: ${config.publicUrl}/dev/outbox`);
   console.log(lines.join('\n'));
