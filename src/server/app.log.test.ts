@@ -7,6 +7,8 @@ describe('request logs', () => {
     expect(line).toEqual({ method: 'GET', url: '/api/public/surveys/…?lang=fr' });
     expect(requestForLog({ method: 'GET', url: '/s/ALDERCREEK', ip: '203.0.113.9' })).toEqual({ method: 'GET', url: '/s/…' });
     expect(requestForLog({ method: 'POST', url: '/api/public/responses', ip: '203.0.113.9' })).toEqual({ method: 'POST', url: '/api/public/responses' });
+    // Nor for the page's own files, which a respondent's browser fetches beside those calls.
+    expect(requestForLog({ method: 'GET', url: '/assets/respondent-abc123.js', ip: '203.0.113.9' })).toEqual({ method: 'GET', url: '/assets/respondent-abc123.js' });
   });
 
   it('keep the address for everyone else (security reviews need it)', () => {

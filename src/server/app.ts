@@ -20,12 +20,14 @@ import { routeModules } from './routes.js';
 export const clientDist = fileURLToPath(new URL('../../dist/client', import.meta.url));
 
 /**
- * What a log line says about a request. Survey respondents' requests keep neither their address
- * nor their code (a single-use code with an address and a time would point at a child's device).
+ * What a log line says about a request. The address is kept for the API that people sign in to
+ * (security reviews need it), never for survey respondents: not on their API calls, their page or
+ * its files, and their codes are cut (a single-use code with an address and a time would point
+ * at a child's device).
  */
 export function requestForLog(req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
-  const respondent = req.url.startsWith('/api/public/') || req.url.startsWith('/s/');
-  if (respondent) return { method: req.method, url: req.url.replace(/^(\/api\/public\/surveys\/|\/s\/)[^/?]+/, '$1…') };
+  const signedIn = (req.url.startsWith('/api/') && !req.url.startsWith('/api/public/')) || req.url.startsWith('/dev/');
+  if (!signedIn) return { method: req.method, url: req.url.replace(/^(\/api\/public\/surveys\/|\/s\/)[^/?]+/, '$1…') };
   return { method: req.method, url: req.url, host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
 }
 

@@ -3,7 +3,14 @@ import { languageSchema, localizedText } from '../instruments/model/text.js';
 import { surveyState } from './surveys.public.contract.js';
 
 /** A moment as the coordinator reads it on a clock in the administration's time zone. */
-const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'Write the date and time as 2026-10-05T08:00.');
+const localDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'Write the date and time as 2026-10-05T08:00.')
+  .refine((v) => {
+    // A real moment reads back as itself (no 30 February, no 25:99); years from 2000.
+    const d = new Date(`${v}:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 16) === v && d.getUTCFullYear() >= 2000;
+  }, 'That date and time does not exist.');
 const timeZone = z.string().min(1).max(64).refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });

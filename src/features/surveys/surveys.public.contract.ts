@@ -51,7 +51,8 @@ export const responseBody = z.object({
   /** Made by the respondent's device (a random UUID): retrying the same submission stores it once. */
   submissionId: z
     .string()
-    .uuid('submissionId is a UUID made by the device.')
+    // Version 4 only: random. Versions 1 and 7 carry the time (and version 1 the device's address).
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'submissionId is a random (version 4) UUID made by the device.')
     .transform((id) => id.toLowerCase()),
   language: languageSchema,
   /** Answers by question id (slot id for matrix rows); every question may be skipped. */

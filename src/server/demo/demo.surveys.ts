@@ -153,11 +153,12 @@ export async function seedDemoSurveys(tx: Tx, opts: { network: { id: number; sta
         const answers = rnd() < 0.01 ? {} : answersOf(rnd, s);
         const home = answers.home_language;
         const language = home === 'es' ? 'es' : home === 'fr' ? 'fr' : 'en';
-        const r = { administrationId, orgId: s.id, stateId: s.stateId, instrumentVersion: def.version, language, submissionId: randomUUID(), ...encodeResponse(def, answers), blank: Object.keys(answers).length === 0 };
-        rows.push(sql`(${responseValues(r)}, ${days[Math.floor(rnd() * days.length)]}::date)`);
+        const submittedOn = days[Math.floor(rnd() * days.length)];
+        const r = { administrationId, orgId: s.id, stateId: s.stateId, instrumentVersion: def.version, language, submissionId: randomUUID(), ...encodeResponse(def, answers), blank: Object.keys(answers).length === 0, submittedOn };
+        rows.push(sql`(${responseValues(r)})`);
       }
     }
-    for (let i = 0; i < rows.length; i += 500) await tx.execute(sql`insert into survey_responses (${responseColumns}, submitted_on) values ${sql.join(rows.slice(i, i + 500), sql`, `)}`);
+    for (let i = 0; i < rows.length; i += 500) await tx.execute(sql`insert into survey_responses (${responseColumns}) values ${sql.join(rows.slice(i, i + 500), sql`, `)}`);
     responses += rows.length;
   };
 

@@ -62,7 +62,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send(body('bad_request', err.message));
     }
-    request.log.error({ err }, 'unhandled error');
+    // A failed query's message carries its parameters: for survey respondents that is their
+    // answers. Their routes log the kind of failure only.
+    if (request.routeOptions.config?.anonymous === true) request.log.error({ sqlState: state ?? null, name: err.name }, 'unhandled error on an anonymous route');
+    else request.log.error({ err }, 'unhandled error');
     return reply.code(500).send(body('internal', 'Something went wrong on our side.'));
   });
 }

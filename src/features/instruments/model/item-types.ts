@@ -113,6 +113,8 @@ export const itemTypes: { [T in ItemType]: ItemTypeSpec<T> } = {
     slots: (item) => one(item, 'text'),
     check: (item, _slot, value) => {
       if (typeof value !== 'string') return 'Answer with text.';
+      // A lone surrogate is not text: the database would refuse it (and everything stored with it).
+      if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) return 'The text has a broken character.';
       const max = item.maxLength ?? (item.multiline ? 5000 : 500);
       if (value.length > max) return `Use at most ${max} characters.`;
       if (item.format === 'email' && value !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return 'Enter an email address.';

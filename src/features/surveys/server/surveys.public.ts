@@ -9,6 +9,7 @@ import { loadPublishedDefinition } from '../../instruments/server/instruments.se
 import type { PublicSurvey, ResponseBody } from '../surveys.public.contract.js';
 import { type CodeTarget, findCode } from './surveys.lookup.js';
 import { windowState } from './surveys.service.js';
+import { todayIn } from './surveys.time.js';
 import { responseColumns, responseValues, writerFor } from './surveys.writer.js';
 
 const SPECIAL: Record<string, number> = { NA: -1, DK: -2, PNS: -3 };
@@ -136,7 +137,7 @@ export async function submitResponse(db: Db, body: ResponseBody): Promise<{ dupl
   const def = await askedDefinition(db, t);
   const { answers, errors } = validateAnswers(def, body.answers, { rejectHidden: true });
   if (errors.length) throw new AppError('validation_failed', `${errors[0].item}: ${errors[0].message}`, errors[0].item);
-  const row = { administrationId: t.administrationId, orgId: t.orgId, stateId: t.stateId, instrumentVersion: t.instrumentVersion, language: body.language, submissionId: body.submissionId, ...encodeResponse(def, answers), blank: Object.keys(answers).length === 0 };
+  const row = { administrationId: t.administrationId, orgId: t.orgId, stateId: t.stateId, instrumentVersion: t.instrumentVersion, language: body.language, submissionId: body.submissionId, ...encodeResponse(def, answers), blank: Object.keys(answers).length === 0, submittedOn: todayIn(t.timeZone) };
   if (t.via === 'link') return { duplicate: !(await writerFor(db).write(row)) };
   // A single-use code: use it and store the response in one statement, unless this submission is
   // already stored (a retry after a lost acknowledgement).
@@ -157,9 +158,11 @@ export async function submitResponse(db: Db, body: ResponseBody): Promise<{ dupl
 
 /**
  * "No thanks" on the assent screen: only a count per school, nothing else.
- * @throws AppError not_found (unknown code)
+ * @throws AppError not_found (unknown code) | conflict (not open, or a used code)
  */
 export async function declineSurvey(db: Db, code: string): Promise<void> {
   const t = await target(db, code);
+  // Counted only where a response could have been given.
+  if (stateOf(t) !== 'open') throw conflict('This survey is not open, so there is nothing to decline.');
   await db.execute(sql`update survey_sites set declined = declined + 1 where administration_id = ${t.administrationId} and org_id = ${t.orgId}`);
 }

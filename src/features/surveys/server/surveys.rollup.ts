@@ -6,7 +6,8 @@ import { type DbOrTx, queryRows } from '../../../server/db/client.js';
  * responses are marked counted and their answers added in the same transaction, so a crash
  * either counts a response once or leaves it for the next run — never loses or doubles it.
  * Per school and rated item: each value overall (dim '') and per demographic answer; item 0
- * value 0 counts respondents. Returns how many responses it took.
+ * value 0 counts respondents. Rows are added in key order, so two runs never deadlock. Returns
+ * how many responses it took.
  */
 export async function rollUpResponses(db: DbOrTx, limit = 1000): Promise<number> {
   const [r] = await queryRows<{ n: number }>(
@@ -31,7 +32,7 @@ export async function rollUpResponses(db: DbOrTx, limit = 1000): Promise<number>
           select administration_id, org_id, 0::smallint, 0::smallint, dim, grp, count(*)::int from cells group by 1, 2, 5, 6),
         added as (
           insert into survey_item_counts (administration_id, org_id, item, value, dim, grp, n)
-          select * from counted
+          select * from counted order by 1, 2, 3, 4, 5, 6
           on conflict (administration_id, org_id, item, value, dim, grp) do update set n = survey_item_counts.n + excluded.n
           returning 1)
         select (select count(*)::int from batch) as n, (select count(*) from added) as cells`,

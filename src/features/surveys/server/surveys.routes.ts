@@ -1,3 +1,4 @@
+import { AppError } from '../../../server/http/errors.js';
 import type { App, Deps } from '../../../server/http/types.js';
 import { authErrors, errorBodySchema, idParam, okSchema } from '../../../shared/schemas.js';
 import { administrationDetail, administrationList, administrationListQuery, codeBatchBody, createAdministrationBody, extendBody, monitorResponse } from '../surveys.contract.js';
@@ -61,15 +62,23 @@ export async function surveyRoutes(app: App, { db, config }: Deps): Promise<void
   });
 
   // The respondent side: no account, no session read, nothing identifying kept. Limited per code.
-  const limit = codeLimiter(config.surveyRateLimitPerMinute);
+  const limiter = codeLimiter(config.surveyRateLimitPerMinute);
+  const limited = async <T>(code: string, work: () => Promise<T>): Promise<T> => {
+    limiter.code(code);
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') limiter.miss();
+      throw err;
+    }
+  };
   const anonymous = { public: true, anonymous: true } as const;
   app.get('/api/public/surveys/:code', {
     config: anonymous,
     schema: { tags, summary: 'What the respondent page needs for a code', params: publicSurveyParams, querystring: publicSurveyQuery, response: { 200: publicSurvey, ...publicErrors } },
     handler: async (request, reply) => {
-      limit(request.params.code);
       reply.header('cache-control', 'no-store');
-      return getPublicSurvey(db, request.params.code, request.query.lang);
+      return limited(request.params.code, () => getPublicSurvey(db, request.params.code, request.query.lang));
     },
   });
   app.post('/api/public/responses', {
@@ -77,8 +86,7 @@ export async function surveyRoutes(app: App, { db, config }: Deps): Promise<void
     bodyLimit: 256 * 1024,
     schema: { tags, summary: 'Submit one anonymous response (idempotent by submissionId)', body: responseBody, response: { 200: responseAck, 201: responseAck, ...publicErrors } },
     handler: async (request, reply) => {
-      limit(request.body.code);
-      const { duplicate } = await submitResponse(db, request.body);
+      const { duplicate } = await limited(request.body.code, () => submitResponse(db, request.body));
       return reply.code(duplicate ? 200 : 201).send({ ok: true as const, submissionId: request.body.submissionId });
     },
   });
@@ -86,8 +94,7 @@ export async function surveyRoutes(app: App, { db, config }: Deps): Promise<void
     config: anonymous,
     schema: { tags, summary: '"No thanks": counted, nothing else kept', params: publicSurveyParams, body: declineBody.partial(), response: { 200: okSchema, ...publicErrors } },
     handler: async (request) => {
-      limit(request.params.code);
-      await declineSurvey(db, request.params.code);
+      await limited(request.params.code, () => declineSurvey(db, request.params.code));
       return { ok: true as const };
     },
   });

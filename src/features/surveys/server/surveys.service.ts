@@ -22,8 +22,8 @@ type CreateBody = z.output<typeof createAdministrationBody>;
 
 /** not_open before the opening, open until the closing, closed after. */
 export function windowState(a: { opensAt: Date; closesAt: Date }, now = new Date()): 'not_open' | 'open' | 'closed' {
-  if (now < a.opensAt) return 'not_open';
-  return now < a.closesAt ? 'open' : 'closed';
+  if (now >= a.closesAt) return 'closed';
+  return now < a.opensAt ? 'not_open' : 'open';
 }
 
 /** The demographic questions of an instrument version (question ids). */
@@ -135,11 +135,14 @@ function summary(a: Administration, orgName: string, schools: number, responses:
 export async function listAdministrations(db: Db, actor: Actor, orgId: number): Promise<AdministrationSummary[]> {
   const org = await findOrg(db, orgId);
   assertCan(actor, 'survey.read', org);
-  const rows = await queryRows<{ id: number; org_name: string; schools: number; responses: number }>(
+  // Whoever reads an administration only through some of its schools sees those schools' figures.
+  const rows = await queryRows<{ id: number; org_name: string; org_path: string; schools: number; responses: number; my_schools: number; my_responses: number }>(
     db,
-    sql`select a.id, g.name as org_name,
+    sql`select a.id, g.name as org_name, g.path as org_path,
           (select count(*)::int from survey_sites s where s.administration_id = a.id) as schools,
-          (select count(*)::int from survey_responses r where r.administration_id = a.id) as responses
+          (select count(*)::int from survey_responses r where r.administration_id = a.id) as responses,
+          (select count(*)::int from survey_sites s join organizations o on o.id = s.org_id where s.administration_id = a.id and o.path like ${likePrefix(org!.path)}) as my_schools,
+          (select count(*)::int from survey_responses r join organizations o on o.id = r.org_id where r.administration_id = a.id and o.path like ${likePrefix(org!.path)}) as my_responses
         from survey_administrations a join organizations g on g.id = a.org_id
         where g.path like ${likePrefix(org!.path)}
            or exists (select 1 from survey_sites s join organizations o on o.id = s.org_id where s.administration_id = a.id and o.path like ${likePrefix(org!.path)})
@@ -149,7 +152,8 @@ export async function listAdministrations(db: Db, actor: Actor, orgId: number): 
   const full = await db.select().from(surveyAdministrations).where(inArray(surveyAdministrations.id, rows.map((r) => r.id))).orderBy(desc(surveyAdministrations.opensAt), desc(surveyAdministrations.id));
   return full.map((a) => {
     const r = rows.find((x) => x.id === a.id)!;
-    return summary(a, r.org_name, r.schools, r.responses);
+    const whole = can(actor, 'survey.read', { path: r.org_path });
+    return summary(a, r.org_name, whole ? r.schools : r.my_schools, whole ? r.responses : r.my_responses);
   });
 }
 
@@ -191,7 +195,8 @@ export async function closeAdministration(db: Db, actor: Actor, id: number): Pro
   const { a, org } = await load(db, actor, id, 'survey.run');
   if (windowState(a) === 'closed') throw conflict('This survey is already closed.');
   await db.transaction(async (tx) => {
-    await tx.update(surveyAdministrations).set({ closesAt: sql`now()` }).where(eq(surveyAdministrations.id, id));
+    // Closing one that has not opened yet closes it for good: it opens and closes at this moment.
+    await tx.update(surveyAdministrations).set({ closesAt: sql`now()`, opensAt: sql`least(${surveyAdministrations.opensAt}, now())` }).where(eq(surveyAdministrations.id, id));
     await writeAudit(tx, { action: 'survey.closed', actor, org, targetType: 'survey_administration', targetId: id });
   });
   forgetCodes();
@@ -225,6 +230,8 @@ export async function extendAdministration(db: Db, actor: Actor, id: number, clo
 export async function deleteAllResponses(db: Db, actor: Actor, id: number): Promise<{ deleted: number }> {
   const { org } = await load(db, actor, id, 'survey.run');
   return db.transaction(async (tx) => {
+    // Hold the roll-up off until this commits, so no count of a deleted response survives.
+    await tx.execute(sql`lock table survey_item_counts in share row exclusive mode`);
     const gone = await tx.delete(surveyResponses).where(eq(surveyResponses.administrationId, id)).returning({ id: surveyResponses.submissionId });
     await tx.delete(surveyItemCounts).where(eq(surveyItemCounts.administrationId, id));
     await tx.update(surveySites).set({ declined: 0 }).where(eq(surveySites.administrationId, id));
@@ -269,7 +276,8 @@ export async function createCodeBatches(db: Db, actor: Actor, id: number, body: 
   const [site] = await db.select({ orgId: surveySites.orgId, name: organizations.name }).from(surveySites).innerJoin(organizations, eq(organizations.id, surveySites.orgId)).where(and(eq(surveySites.administrationId, id), eq(surveySites.orgId, body.orgId)));
   if (!site) throw badRequest('This school does not take part in the administration.', 'orgId');
   const total = body.classes.reduce((n, c) => n + c.count, 0);
-  if (total > 5000) throw badRequest(`Print at most 5,000 codes at a time (asked for ${total}).`, 'classes');
+  // A school's worth at a time: the PDF is made on the server's thread.
+  if (total > 1000) throw badRequest(`Print at most 1,000 codes at a time (asked for ${total}).`, 'classes');
   const slips: { label: string; code: string }[] = [];
   await db.transaction(async (tx) => {
     for (const c of body.classes) {

@@ -7,7 +7,8 @@ function offsetAt(ms: number, timeZone: string): number {
 
 /**
  * The instant a wall-clock time ("2026-10-05T08:00") names in a time zone. Across a daylight
- * saving change the second offset read settles it (a skipped hour moves forward).
+ * saving change the second offset read settles it: a time in a skipped hour lands an hour off
+ * (earlier west of UTC, later east of it); an hour that happens twice takes its first pass.
  */
 export function zonedToInstant(local: string, timeZone: string): Date {
   const [d, t] = local.split('T');
@@ -17,4 +18,13 @@ export function zonedToInstant(local: string, timeZone: string): Date {
   const first = wall - offsetAt(wall, timeZone);
   const second = wall - offsetAt(first, timeZone);
   return new Date(second);
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Today's date (YYYY-MM-DD) on the clock of a time zone. */
+export function todayIn(timeZone: string, now = new Date()): string {
+  let f = dayFormats.get(timeZone);
+  if (!f) dayFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(now);
 }

@@ -13,14 +13,16 @@ export interface ResponseRow {
   groups: Record<string, string | string[]>;
   other: Record<string, unknown>;
   blank: boolean;
+  /** The day of submission on the administration's clock (never the time). */
+  submittedOn: string;
 }
 
-export const responseColumns = sql`administration_id, org_id, state_id, instrument_version, language, submission_id, ratings, groups, other, blank`;
+export const responseColumns = sql`administration_id, org_id, state_id, instrument_version, language, submission_id, ratings, groups, other, blank, submitted_on`;
 
 /** The values of one row, in `responseColumns` order. */
 export function responseValues(r: ResponseRow): SQL {
   return sql`${r.administrationId}::int, ${r.orgId}::int, ${r.stateId}::int, ${r.instrumentVersion}::int, ${r.language}, ${r.submissionId}::uuid,
-    ${`{${r.ratings.map((x) => (x === null ? 'NULL' : String(x))).join(',')}}`}::smallint[], ${JSON.stringify(r.groups)}::jsonb, ${JSON.stringify(r.other)}::jsonb, ${r.blank}`;
+    ${`{${r.ratings.map((x) => (x === null ? 'NULL' : String(x))).join(',')}}`}::smallint[], ${JSON.stringify(r.groups)}::jsonb, ${JSON.stringify(r.other)}::jsonb, ${r.blank}, ${r.submittedOn}::date`;
 }
 
 const MAX_BATCH = 250;
@@ -68,23 +70,34 @@ class ResponseWriter {
   }
 
   private async flush(batch: ResponseWriter['queue']): Promise<void> {
+    let rows: { submission_id: string }[];
     try {
-      const rows = await queryRows<{ submission_id: string }>(
-        this.db,
-        sql`insert into survey_responses (${responseColumns}) values ${sql.join(batch.map((b) => sql`(${responseValues(b.row)})`), sql`, `)}
-            on conflict (submission_id) do nothing returning submission_id`,
-      );
-      const inserted = new Set(rows.map((r) => r.submission_id));
-      // The same submission twice in one batch: the first is stored, the second is its retry.
-      const answered = new Set<string>();
-      for (const b of batch) {
-        const id = b.row.submissionId.toLowerCase();
-        b.resolve(inserted.has(id) && !answered.has(id));
-        answered.add(id);
-      }
+      rows = await this.insert(batch);
     } catch (err) {
-      for (const b of batch) b.reject(err);
+      if (batch.length === 1) {
+        batch[0].reject(err);
+        return;
+      }
+      // One bad row must not fail the others: write them one by one, so only it fails.
+      for (const b of batch) await this.flush([b]);
+      return;
     }
+    const inserted = new Set(rows.map((r) => r.submission_id));
+    // The same submission twice in one batch: the first is stored, the second is its retry.
+    const answered = new Set<string>();
+    for (const b of batch) {
+      const id = b.row.submissionId.toLowerCase();
+      b.resolve(inserted.has(id) && !answered.has(id));
+      answered.add(id);
+    }
+  }
+
+  private insert(batch: ResponseWriter['queue']) {
+    return queryRows<{ submission_id: string }>(
+      this.db,
+      sql`insert into survey_responses (${responseColumns}) values ${sql.join(batch.map((b) => sql`(${responseValues(b.row)})`), sql`, `)}
+          on conflict (submission_id) do nothing returning submission_id`,
+    );
   }
 }
 
