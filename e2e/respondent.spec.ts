@@ -186,7 +186,7 @@ describe('a student answers the survey on a flaky connection', () => {
     await context.close();
   });
 
-  it('retries a response left waiting when the page is opened again, until the server takes it', async () => {
+  it('asks before sending a response left waiting when the page is opened again, then retries until the server takes it', async () => {
     const { context, page } = await newPage(e2e, { locale: 'es-MX' });
     // The server cannot be reached for the sending only (the page itself loads).
     let down = true;
@@ -200,15 +200,61 @@ describe('a student answers the survey on a flaky connection', () => {
     expect(await page.getByText(/Schoolwell está ocupado o no responde/).count()).toBe(1);
     const before = (await responses()).n;
 
-    // Closed and opened again later, still unsent: it goes on sending without a click.
+    // Closed and opened again later, still unsent: a new tab (maybe someone else) asks first.
     await page.close();
     const again = await context.newPage();
     await again.goto(`/s/${codes.open}`);
+    await heading(again).filter({ hasText: 'Hay respuestas esperando para enviarse' }).waitFor();
+    await expectAccessible(again, 'answers waiting, asked in a new tab');
+    await again.getByRole('button', { name: 'Enviar las respuestas guardadas en este dispositivo' }).click();
+    await heading(again).filter({ hasText: 'Las respuestas esperan para enviarse' }).waitFor();
+    // Now it is this tab's send: a reload goes on sending without a click.
+    await again.reload();
     await heading(again).filter({ hasText: 'Las respuestas esperan para enviarse' }).waitFor();
     down = false;
     await again.getByRole('button', { name: 'Intentar ahora' }).click();
     await heading(again).filter({ hasText: '¡Gracias!' }).waitFor({ timeout: 30_000 });
     expect((await responses()).n).toBe(before + 1);
+    await context.close();
+  });
+});
+
+describe('answers the server will not take never block the device', () => {
+  it('too long: back to the answers; refused: discarded, and the next person starts afresh', async () => {
+    const { context, page } = await newPage(e2e);
+    let reply = 413;
+    await context.route('**/api/public/responses', (route) =>
+      route.fulfill({ status: reply, contentType: 'application/json', body: JSON.stringify({ error: { code: reply === 413 ? 'payload_too_large' : 'bad_request', message: 'x' } }) }),
+    );
+    let posts = 0;
+    page.on('request', (r) => void (r.url().endsWith('/api/public/responses') && posts++));
+    await page.goto(`/s/${codes.open}`);
+    await page.getByRole('button', { name: 'Yes, start' }).click();
+    await question(page, 'I feel like I am part of my school.').getByRole('radio', { name: 'Sometimes' }).check();
+    for (let part = 2; part <= 8; part++) await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Send my answers' }).click();
+    // 413 is final: no retrying, a plain way out.
+    await page.getByText('Your answers are too long to send.', { exact: false }).waitFor();
+    expect(posts).toBe(1);
+    await expectAccessible(page, 'answers too long');
+    await page.getByRole('button', { name: 'Back to my answers' }).click();
+    await page.getByText('Part 8 of 8').waitFor();
+
+    // A 400 naming no field: stuck answers can be discarded, in this tab or any other.
+    reply = 400;
+    await page.getByRole('button', { name: 'Send my answers' }).click();
+    await heading(page).filter({ hasText: 'Your answers could not be sent' }).waitFor();
+    const other = await context.newPage();
+    await other.goto(`/s/${codes.open}`);
+    await heading(other).filter({ hasText: 'Some answers are waiting to be sent' }).waitFor();
+    await other.close();
+    await expectAccessible(page, 'answers refused');
+    await page.getByRole('button', { name: 'Discard these answers and start over' }).click();
+    await page.getByRole('button', { name: 'Yes, start' }).waitFor();
+    expect(await stored(page, codes.open)).toBeNull();
+    const next = await context.newPage();
+    await next.goto(`/s/${codes.open}`);
+    await next.getByRole('button', { name: 'Yes, start' }).waitFor();
     await context.close();
   });
 });

@@ -4,7 +4,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import type { AnswerValue } from '../features/instruments/model/item-types.js';
 import { type LanguageCode, languageCodes, pick } from '../features/instruments/model/lang.js';
 import type { PublicSurvey } from '../features/surveys/surveys.public.contract.js';
-import { answersToSend, pageIndex, surveyPages } from './flow.js';
+import { answersToSend, arrival, landing, pageIndex, surveyPages } from './flow.js';
 import { ItemView } from './items.js';
 import { languageNames, type Messages, messages } from './messages.js';
 import { codeFromPath, createWaiter, deviceStore, fetchSurvey, isCode, isLanguage, type KeyValue, newProgress, normalizeCode, preferredLanguage, type Progress, sendDecline, submitUntilAcked, type WaitReason } from './store.js';
@@ -16,6 +16,8 @@ import { codeFromPath, createWaiter, deviceStore, fetchSurvey, isCode, isLanguag
  */
 
 type Gone = 'unknown' | 'closed' | 'not_open' | 'used';
+/** Why answers could not be sent: too long (413), a page to reload (403), or something else. */
+type Refusal = 'too_large' | 'forbidden' | 'other';
 type Screen =
   | { name: 'code' }
   | { name: 'loading' }
@@ -23,8 +25,9 @@ type Screen =
   | { name: 'gone'; why: Gone }
   | { name: 'welcome'; resume: boolean }
   | { name: 'page' }
+  | { name: 'pending' }
   | { name: 'sending'; waiting: WaitReason | null }
-  | { name: 'rejected' }
+  | { name: 'rejected'; why: Refusal }
   | { name: 'thanks'; canRestart: boolean }
   | { name: 'declined' };
 
@@ -63,31 +66,42 @@ export function SurveyApp({ env }: { env: AppEnv }) {
   const pages = useMemo(() => (def ? surveyPages(def, progress.answers) : []), [def, progress.answers]);
   const at = def ? pageIndex(def, pages, progress.section) : 0;
 
-  const showSurvey = (s: PublicSurvey) => {
-    setSurvey(s);
-    setLang(s.language);
-    if (s.state !== 'open' || !s.instrument) return setScreen({ name: 'gone', why: s.state === 'open' ? 'closed' : s.state });
-    const p = progressRef.current;
-    // A reload in the same tab goes straight back; a new tab (maybe another person) asks first.
-    if (p.started && store?.tabFlag('active')) setScreen({ name: 'page' });
-    else setScreen({ name: 'welcome', resume: p.started });
-  };
-
-  const load = async (want: LanguageCode | null) => {
-    setScreen({ name: 'loading' });
-    const r = await fetchSurvey(code, want);
-    if (r.kind === 'unknown_code') setScreen({ name: 'gone', why: 'unknown' });
-    else if (r.kind === 'unreachable') setScreen({ name: 'unreachable' });
-    else showSurvey(r.survey);
-  };
-
   const finish = () => {
     store?.clear();
     store?.setTabFlag('active', null);
     update(() => newProgress(lang), false);
   };
 
+  const showSurvey = (s: PublicSurvey | 'unreachable') => {
+    if (s !== 'unreachable') {
+      setSurvey(s);
+      setLang(s.language);
+    }
+    const to = landing(s, progressRef.current, !!store?.tabFlag('active'));
+    if (to === 'gone' && s !== 'unreachable') {
+      // Closed, not open yet or used: answers kept for it can never be sent.
+      finish();
+      setScreen({ name: 'gone', why: s.state === 'open' ? 'closed' : s.state });
+    } else if (to === 'resume' || to === 'welcome') setScreen({ name: 'welcome', resume: to === 'resume' });
+    else if (to !== 'gone') setScreen(to === 'page' ? { name: 'page' } : to === 'pending' ? { name: 'pending' } : { name: 'unreachable' });
+  };
+
+  const load = async (want: LanguageCode | null) => {
+    setScreen({ name: 'loading' });
+    const r = await fetchSurvey(code, want);
+    if (r.kind === 'unknown_code') setScreen({ name: 'gone', why: 'unknown' });
+    else showSurvey(r.kind === 'ok' ? r.survey : 'unreachable');
+  };
+
+  /** Forgets the answers on the device (someone else's, or ones that cannot be sent) and starts afresh. */
+  const discard = () => {
+    finish();
+    void load(lang);
+  };
+
   const send = async (p: Progress) => {
+    // Sending marks this tab as the one that made the answers: a reload goes on sending.
+    store?.setTabFlag('active', '1');
     setScreen({ name: 'sending', waiting: null });
     const result = await submitUntilAcked(
       { code, submissionId: p.submissionId, language: p.language ?? lang, answers: p.answers },
@@ -113,8 +127,10 @@ export function SurveyApp({ env }: { env: AppEnv }) {
         finish();
         setSurvey(r.survey);
         setScreen({ name: 'gone', why: r.survey.state });
-      } else setScreen({ name: 'rejected' });
-    } else if (result.kind === 'rejected') setScreen({ name: 'rejected' });
+      } else setScreen({ name: 'rejected', why: 'other' });
+    } else if (result.kind === 'too_large') setScreen({ name: 'rejected', why: 'too_large' });
+    else if (result.kind === 'forbidden') setScreen({ name: 'rejected', why: 'forbidden' });
+    else if (result.kind === 'rejected') setScreen({ name: 'rejected', why: 'other' });
   };
 
   // On arrival: a response just sent in this tab, one waiting to be sent, or the survey.
@@ -127,11 +143,11 @@ export function SurveyApp({ env }: { env: AppEnv }) {
       if (saved.language) setLang(saved.language);
     }
     const done = store.tabFlag('done');
-    if (done) {
+    const next = arrival(saved, { done: !!done, active: !!store.tabFlag('active') });
+    if (next === 'thanks') {
       if (isLanguage(done)) setLang(done);
       setScreen({ name: 'thanks', canRestart: false });
-    }
-    else if (saved?.sending) void send(saved);
+    } else if (next === 'send' && saved) void send(saved);
     else void load(saved?.language ?? preferred);
     // Once, on arrival.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -218,7 +234,7 @@ export function SurveyApp({ env }: { env: AppEnv }) {
       return { ...p, answers };
     });
 
-  const langs: readonly LanguageCode[] = survey ? survey.languages : screen.name === 'sending' || screen.name === 'rejected' ? [] : languageCodes;
+  const langs: readonly LanguageCode[] = survey ? survey.languages : screen.name === 'sending' || screen.name === 'rejected' || screen.name === 'pending' ? [] : languageCodes;
   const h1 = (
     <h1 tabIndex={-1} id="title">
       {heading}
@@ -368,14 +384,50 @@ export function SurveyApp({ env }: { env: AppEnv }) {
         </>
       );
       break;
+    case 'pending':
+      body = (
+        <>
+          {h1}
+          <p>{m.pendingText}</p>
+          <Buttons>
+            <button type="button" class="primary" onClick={() => void send(progressRef.current)}>
+              {m.sendSaved}
+            </button>
+            <button type="button" class="secondary" onClick={discard}>
+              {m.startOver}
+            </button>
+          </Buttons>
+        </>
+      );
+      break;
     case 'rejected':
       body = (
         <>
           {h1}
-          <p>{m.rejectedText}</p>
+          <p>{screen.why === 'too_large' ? m.tooLargeText : screen.why === 'forbidden' ? m.forbiddenText : m.rejectedText}</p>
           <Buttons>
-            <button type="button" class="primary" onClick={() => void send(progressRef.current)}>
-              {m.tryAgain}
+            {screen.why === 'too_large' ? (
+              <button
+                type="button"
+                class="primary"
+                onClick={() => {
+                  update((p) => ({ ...p, sending: false }));
+                  void load(lang);
+                }}
+              >
+                {m.backToAnswers}
+              </button>
+            ) : screen.why === 'forbidden' ? (
+              <button type="button" class="primary" onClick={() => env.go(env.path)}>
+                {m.reload}
+              </button>
+            ) : (
+              <button type="button" class="primary" onClick={() => void send(progressRef.current)}>
+                {m.tryAgain}
+              </button>
+            )}
+            <button type="button" class="secondary" onClick={discard}>
+              {m.discard}
             </button>
           </Buttons>
         </>
@@ -463,6 +515,8 @@ function headingOf(screen: Screen, m: Messages, survey: PublicSurvey | null, sec
       return sectionTitle || (survey?.instrument ? pick(survey.instrument.title, survey.language, survey.instrument.defaultLanguage) : '');
     case 'sending':
       return screen.waiting ? m.waitingTitle : m.sendingTitle;
+    case 'pending':
+      return m.pendingTitle;
     case 'rejected':
       return m.rejectedTitle;
     case 'thanks':

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type InstrumentDefinition, instrumentDefinition } from '../features/instruments/model/instrument.schema.js';
-import { answersToSend, pageIndex, surveyPages } from './flow.js';
+import { answersToSend, arrival, landing, pageIndex, surveyPages } from './flow.js';
+import { newProgress } from './store.js';
 
 const t = (en: string) => ({ en });
 const def: InstrumentDefinition = instrumentDefinition.parse({
@@ -56,5 +57,37 @@ describe('what is sent', () => {
     expect(answersToSend(def, { likes: 1, reason: 'Too early', club: true, which: ['art'] })).toEqual({ likes: 1, reason: 'Too early', club: true });
     expect(answersToSend(def, { likes: 9, nothere: 1 })).toEqual({});
     expect(answersToSend(def, {})).toEqual({});
+  });
+});
+
+describe('arriving on the page', () => {
+  const fresh = newProgress('en');
+  const started = { ...fresh, started: true, answers: { likes: 2 } };
+  const pending = { ...started, sending: true };
+  const open = { state: 'open' as const, instrument: def };
+
+  it('goes on sending by itself only in the tab that sent; another tab asks first (a shared device)', () => {
+    expect(arrival(pending, { done: false, active: true })).toBe('send');
+    expect(arrival(pending, { done: false, active: false })).toBe('load');
+    expect(landing(open, pending, false)).toBe('pending');
+    // Offline: still asked, and the answers are kept (sending then waits for the connection).
+    expect(landing('unreachable', pending, false)).toBe('pending');
+    expect(arrival(pending, { done: true, active: false })).toBe('thanks');
+    expect(arrival(null, { done: false, active: false })).toBe('load');
+    expect(arrival(started, { done: false, active: true })).toBe('load');
+  });
+
+  it('forgets answers for a survey closed, not open yet or used, even ones waiting to be sent', () => {
+    for (const state of ['closed', 'not_open', 'used'] as const) {
+      for (const p of [fresh, started, pending]) for (const sameTab of [true, false]) expect(landing({ state, instrument: null }, p, sameTab)).toBe('gone');
+    }
+    expect(landing({ state: 'open', instrument: null }, started, true)).toBe('gone');
+  });
+
+  it('goes back to the page in the same tab, asks "continue or start over" in a new one, and welcomes a new respondent', () => {
+    expect(landing(open, started, true)).toBe('page');
+    expect(landing(open, started, false)).toBe('resume');
+    expect(landing(open, fresh, false)).toBe('welcome');
+    expect(landing('unreachable', started, true)).toBe('unreachable');
   });
 });

@@ -1,5 +1,7 @@
 import { type Answers, validateAnswers, visibleItems } from '../features/instruments/model/answers.js';
 import type { InstrumentDefinition, Section } from '../features/instruments/model/instrument.schema.js';
+import type { PublicSurvey } from '../features/surveys/surveys.public.contract.js';
+import type { Progress } from './store.js';
 
 /**
  * The walk through a survey: one page per section that has something to show for the answers
@@ -40,4 +42,36 @@ export function pageIndex(def: InstrumentDefinition, pages: Page[], sectionId: s
  */
 export function answersToSend(def: InstrumentDefinition, answers: Answers): Answers {
   return validateAnswers(def, answers).answers;
+}
+
+/**
+ * What the page does on arrival, from what this tab and this device remember: thank again (a
+ * response was just acknowledged in this tab), go on sending (answers sent from this very tab and
+ * not yet acknowledged: a reload), or load the survey (and then see `landing`). A send left
+ * pending by another tab is never resumed without asking: on a shared device it may be someone
+ * else's answers, or answers the server refuses.
+ */
+export function arrival(saved: Progress | null, tab: { done: boolean; active: boolean }): 'thanks' | 'send' | 'load' {
+  if (tab.done) return 'thanks';
+  if (saved?.sending && tab.active) return 'send';
+  return 'load';
+}
+
+/**
+ * The screen once the survey has loaded (or could not be reached), for the progress on the
+ * device. `gone`: the survey is closed, not open yet or the code used: answers kept for it can
+ * never be sent, so the caller forgets them. `pending`: answers wait to be sent: ask whether to
+ * send them or start over (also offline: they are kept, and sending waits for the connection).
+ */
+export function landing(
+  survey: Pick<PublicSurvey, 'state' | 'instrument'> | 'unreachable',
+  p: Progress,
+  sameTab: boolean,
+): 'gone' | 'unreachable' | 'pending' | 'page' | 'resume' | 'welcome' {
+  if (survey === 'unreachable') return p.sending ? 'pending' : 'unreachable';
+  if (survey.state !== 'open' || !survey.instrument) return 'gone';
+  if (p.sending) return 'pending';
+  // A reload in the same tab goes straight back; a new tab (maybe another person) asks first.
+  if (p.started) return sameTab ? 'page' : 'resume';
+  return 'welcome';
 }

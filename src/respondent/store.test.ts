@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, codeFromPath, createWaiter, deviceStore, fetchSurvey, isCode, type KeyValue, newProgress, newSubmissionId, normalizeCode, preferredLanguage, sendDecline, type SubmitDeps, submitUntilAcked } from './store.js';
+import { backoffMs, codeFromPath, PROGRESS_TTL_MS, createWaiter, deviceStore, fetchSurvey, isCode, type KeyValue, newProgress, newSubmissionId, normalizeCode, preferredLanguage, sendDecline, type SubmitDeps, submitUntilAcked } from './store.js';
 
 /** Web Storage in a Map, optionally failing like a full or disabled store. */
 function memoryStorage(opts: { throws?: boolean } = {}): KeyValue & { map: Map<string, string> } {
@@ -74,6 +74,23 @@ describe('submissionId', () => {
     expect(a).toMatch(uuid);
     expect(newSubmissionId(plain)).not.toBe(a);
   });
+
+  it('has version nibble 4 and variant 8–b from the fallback, whatever the random bytes (the server takes v4 only)', () => {
+    const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const filled = (byte: number) => ({ getRandomValues: <T extends ArrayBufferView | null>(a: T) => ((a as Uint8Array).fill(byte), a) });
+    expect(newSubmissionId(filled(0x00))).toBe('00000000-0000-4000-8000-000000000000');
+    expect(newSubmissionId(filled(0xff))).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff');
+    for (const byte of [0x0f, 0x30, 0x5a, 0xc3]) expect(newSubmissionId(filled(byte))).toMatch(v4);
+    // Every variant digit comes up, and nothing else, over many random ids.
+    const plain = { getRandomValues: <T extends ArrayBufferView | null>(a: T) => crypto.getRandomValues(a as Uint8Array) as unknown as T };
+    const variants = new Set<string>();
+    for (let i = 0; i < 400; i++) {
+      const id = newSubmissionId(plain);
+      expect(id).toMatch(v4);
+      variants.add(id[19]);
+    }
+    expect([...variants].sort()).toEqual(['8', '9', 'a', 'b']);
+  });
 });
 
 describe('the device store', () => {
@@ -89,6 +106,39 @@ describe('the device store', () => {
     expect(deviceStore('OTHERCODE', local, memoryStorage()).load()).toBeNull();
     store.clear();
     expect(store.load()).toBeNull();
+  });
+
+  it('forgets progress left for more than a day (abandoned answers on a shared device)', () => {
+    const local = memoryStorage();
+    let now = Date.UTC(2026, 3, 14, 9);
+    const clock = () => now;
+    const p = { ...newProgress('en'), started: true, answers: { belong_part: 2 } };
+    deviceStore('ALDERCREEK', local, null, clock).save(p);
+    expect(JSON.parse(local.map.get('schoolwell.survey.ALDERCREEK')!).savedAt).toBe(now);
+    now += PROGRESS_TTL_MS - 60_000;
+    expect(deviceStore('ALDERCREEK', local, null, clock).load()).toEqual(p);
+    // Each change starts the day again.
+    deviceStore('ALDERCREEK', local, null, clock).save({ ...p, section: 'safety' });
+    now += PROGRESS_TTL_MS - 60_000;
+    expect(deviceStore('ALDERCREEK', local, null, clock).load()).toMatchObject({ section: 'safety' });
+    // A pending send is kept over a short outage, but not past the day either.
+    deviceStore('ALDERCREEK', local, null, clock).save({ ...p, sending: true });
+    now += 3 * 3_600_000;
+    expect(deviceStore('ALDERCREEK', local, null, clock).load()).toMatchObject({ sending: true });
+    now += PROGRESS_TTL_MS;
+    expect(deviceStore('ALDERCREEK', local, null, clock).load()).toBeNull();
+    expect(local.map.has('schoolwell.survey.ALDERCREEK')).toBe(false);
+  });
+
+  it('gives progress saved before times were stored a day from now', () => {
+    const local = memoryStorage();
+    let now = 1_800_000_000_000;
+    const clock = () => now;
+    local.map.set('schoolwell.survey.ALDERCREEK', JSON.stringify({ ...newProgress('fr'), answers: { q: 1 } }));
+    expect(deviceStore('ALDERCREEK', local, null, clock).load()).toMatchObject({ answers: { q: 1 } });
+    expect(JSON.parse(local.map.get('schoolwell.survey.ALDERCREEK')!).savedAt).toBe(now);
+    now += PROGRESS_TTL_MS + 1;
+    expect(deviceStore('ALDERCREEK', local, null, clock).load()).toBeNull();
   });
 
   it('ignores what it cannot read (another version, a broken value) instead of failing', () => {
@@ -122,10 +172,10 @@ describe('the device store', () => {
     expect(store.tabFlag('done')).toBeNull();
   });
 
-  it('stores nothing but the answers, the page, the language and a random id', () => {
+  it('stores nothing but the answers, the page, the language, a random id and when it was saved', () => {
     const local = memoryStorage();
     deviceStore('ALDERCREEK', local, null).save({ ...newProgress('es'), answers: { q1: 2 } });
-    expect(Object.keys(JSON.parse(local.map.get('schoolwell.survey.ALDERCREEK')!)).sort()).toEqual(['answers', 'language', 'section', 'sending', 'started', 'submissionId', 'v']);
+    expect(Object.keys(JSON.parse(local.map.get('schoolwell.survey.ALDERCREEK')!)).sort()).toEqual(['answers', 'language', 'savedAt', 'section', 'sending', 'started', 'submissionId', 'v']);
   });
 });
 
@@ -184,8 +234,11 @@ describe('submitting until acknowledged', () => {
     expect(calls[1].body.submissionId).toBe(submission.submissionId);
   });
 
-  it('stops on a 400 it cannot fix, an unknown code (404) or a used code or closed survey (409)', async () => {
+  it('stops on a 400 it cannot fix, a failed origin check (403), an unknown code (404), a used code or closed survey (409), or answers too large (413)', async () => {
     const cases: [Reply, string][] = [
+      [{ status: 403, body: { error: { code: 'forbidden', message: 'x' } } }, 'forbidden'],
+      [{ status: 413, body: { error: { code: 'payload_too_large', message: 'x' } } }, 'too_large'],
+      [{ status: 413 }, 'too_large'],
       [{ status: 400, body: { error: { code: 'bad_request', message: 'x', field: 'language' } } }, 'rejected'],
       [{ status: 400, body: 'not json' }, 'rejected'],
       [{ status: 404, body: { error: { code: 'not_found', message: 'x' } } }, 'unknown_code'],

@@ -44,7 +44,11 @@ export function preferredLanguage(navigatorLanguages: readonly string[]): Langua
   return null;
 }
 
-/** A random UUID; crypto.randomUUID needs a secure context, getRandomValues does not. */
+/**
+ * A random version-4 UUID (the only kind the server takes as a submissionId); crypto.randomUUID
+ * needs a secure context, getRandomValues does not: the fallback sets the version nibble to 4 and
+ * the variant bits to 10 (8, 9, a or b) itself.
+ */
 export function newSubmissionId(c: Pick<Crypto, 'getRandomValues'> & { randomUUID?: () => string } = crypto): string {
   if (typeof c.randomUUID === 'function') return c.randomUUID();
   const b = c.getRandomValues(new Uint8Array(16));
@@ -77,19 +81,31 @@ export type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 const progressKey = (code: string) => `schoolwell.survey.${code}`;
 
-function parseProgress(raw: string | null): Progress | null {
+/**
+ * How long answers left on the device count (from the last change): a day. After that they are
+ * someone's abandoned answers on a shared device, and are forgotten.
+ */
+export const PROGRESS_TTL_MS = 24 * 3_600_000;
+
+/** What is stored: the progress and when it was last saved (ms since the epoch). */
+type Stored = Progress & { savedAt?: number };
+
+function parseProgress(raw: string | null): { progress: Progress; savedAt: number | null } | null {
   if (!raw) return null;
   try {
-    const p = JSON.parse(raw) as Partial<Progress>;
+    const p = JSON.parse(raw) as Partial<Stored>;
     if (p?.v !== 1 || typeof p.submissionId !== 'string' || typeof p.answers !== 'object' || p.answers === null || Array.isArray(p.answers)) return null;
     return {
-      v: 1,
-      submissionId: p.submissionId,
-      language: isLanguage(p.language) ? p.language : null,
-      started: p.started === true,
-      section: typeof p.section === 'string' ? p.section : null,
-      answers: p.answers,
-      sending: p.sending === true,
+      progress: {
+        v: 1,
+        submissionId: p.submissionId,
+        language: isLanguage(p.language) ? p.language : null,
+        started: p.started === true,
+        section: typeof p.section === 'string' ? p.section : null,
+        answers: p.answers,
+        sending: p.sending === true,
+      },
+      savedAt: typeof p.savedAt === 'number' && Number.isFinite(p.savedAt) ? p.savedAt : null,
     };
   } catch {
     return null;
@@ -108,6 +124,7 @@ export type TabFlag = 'done' | 'active';
  * a locked-down Chromebook): the page then works from memory alone and never fails on it.
  */
 export interface DeviceStore {
+  /** The progress kept for this code; null when there is none, or it is older than PROGRESS_TTL_MS (then also removed). */
   load(): Progress | null;
   save(p: Progress): void;
   clear(): void;
@@ -116,7 +133,7 @@ export interface DeviceStore {
   setTabFlag(name: TabFlag, value: string | null): void;
 }
 
-export function deviceStore(code: string, local: KeyValue | null, session: KeyValue | null): DeviceStore {
+export function deviceStore(code: string, local: KeyValue | null, session: KeyValue | null, now: () => number = Date.now): DeviceStore {
   const attempt = <T>(f: () => T, fallback: T): T => {
     try {
       return f();
@@ -125,10 +142,23 @@ export function deviceStore(code: string, local: KeyValue | null, session: KeyVa
     }
   };
   const flagKey = (name: TabFlag) => `${progressKey(code)}.${name}`;
+  const save = (p: Progress) => attempt(() => local?.setItem(progressKey(code), JSON.stringify({ ...p, savedAt: now() } satisfies Stored)), undefined);
+  const clear = () => attempt(() => local?.removeItem(progressKey(code)), undefined);
   return {
-    load: () => attempt(() => parseProgress(local?.getItem(progressKey(code)) ?? null), null),
-    save: (p) => attempt(() => local?.setItem(progressKey(code), JSON.stringify(p)), undefined),
-    clear: () => attempt(() => local?.removeItem(progressKey(code)), undefined),
+    load: () => {
+      const found = attempt(() => parseProgress(local?.getItem(progressKey(code)) ?? null), null);
+      if (!found) return null;
+      if (found.savedAt === null) {
+        // Kept before times were stored: its age is unknown, so the day starts now.
+        save(found.progress);
+      } else if (now() - found.savedAt > PROGRESS_TTL_MS) {
+        clear();
+        return null;
+      }
+      return found.progress;
+    },
+    save,
+    clear,
     // Per tab, on purpose: on a shared Chromebook the next student opening the link in a new tab
     // is not dropped into someone else's answers or thank-you.
     tabFlag: (name) => attempt(() => session?.getItem(flagKey(name)) || null, null),
@@ -152,8 +182,12 @@ export interface Submission {
   answers: Answers;
 }
 
-/** How a submission ended: acknowledged, or refused for good (the caller says why in words). */
-export type SubmitResult = { kind: 'acked' } | { kind: 'conflict' } | { kind: 'unknown_code' } | { kind: 'rejected' } | { kind: 'aborted' };
+/**
+ * How a submission ended: acknowledged, or refused for good (the caller says why in words).
+ * `too_large`: 413, the answers are over the server's size limit (only shorter answers help).
+ * `forbidden`: 403, the origin check failed (a stale or odd page; reloading it helps).
+ */
+export type SubmitResult = { kind: 'acked' } | { kind: 'conflict' } | { kind: 'unknown_code' } | { kind: 'rejected' } | { kind: 'too_large' } | { kind: 'forbidden' } | { kind: 'aborted' };
 
 export type WaitReason = 'offline' | 'busy' | 'server';
 
@@ -219,7 +253,8 @@ async function errorField(res: Response): Promise<string | null> {
  * Sends one response until the server acknowledges it (201 new, 200 already stored: the same
  * submissionId makes a retry harmless). Network failures, timeouts, 429 and 5xx are retried with
  * backoff, forever; a refused answer (400 naming it) is left out and the rest sent again, so one
- * bad value never costs the whole response. 404 and 409 are final.
+ * bad value never costs the whole response. 403, 404, 409 and 413 are final (sending the same
+ * again cannot succeed).
  */
 export async function submitUntilAcked(sub: Submission, deps: SubmitDeps): Promise<SubmitResult> {
   const answers: Answers = { ...sub.answers };
@@ -249,6 +284,8 @@ export async function submitUntilAcked(sub: Submission, deps: SubmitDeps): Promi
     if (res.ok) return { kind: 'acked' };
     if (res.status === 404) return { kind: 'unknown_code' };
     if (res.status === 409) return { kind: 'conflict' };
+    if (res.status === 413) return { kind: 'too_large' };
+    if (res.status === 403) return { kind: 'forbidden' };
     if (res.status === 400) {
       const field = await errorField(res);
       if (field !== null && Object.hasOwn(answers, field)) {
