@@ -130,6 +130,9 @@ describe('submitting a response', () => {
     expectError(await send('ABCDEFGHJKMN', { belong_part: 4 }), 409, 'conflict', 'code');
     expect((await anon.get('/api/public/surveys/ABCDEFGHJKMN')).json()).toMatchObject({ state: 'used', instrument: null });
     expect(await countRows(ctx.db, 'survey_responses', `org_id = ${w.schoolA2.id}`)).toBe(1);
+    // Not even the transaction id ties the used code to the response in the live rows.
+    const linked = await queryRows(ctx.db, sql`select 1 from survey_access_codes c join survey_responses r on r.xmin = c.xmin where c.used`);
+    expect(linked).toEqual([]);
   });
 
   it('counts "no thanks" and nothing else', async () => {

@@ -148,7 +148,12 @@ export async function submitResponse(db: Db, body: ResponseBody): Promise<{ dupl
         ins as (insert into survey_responses (${responseColumns}) select ${responseValues(row)} from spent on conflict (submission_id) do nothing returning 1)
         select exists (select 1 from earlier) as stored, exists (select 1 from spent) as used, exists (select 1 from ins) as inserted`,
   );
-  if (r.inserted) return { duplicate: false };
+  if (r.inserted) {
+    // Both rows now carry the transaction id that wrote them (xmin): write the code's row once
+    // more so the live rows no longer share it. (The response's row is rewritten when counted.)
+    await db.execute(sql`update survey_access_codes set used = true where code_hash = ${t.codeHash}`);
+    return { duplicate: false };
+  }
   if (r.stored) return { duplicate: true };
   // Two copies of one submission racing: the other one used the code; it is stored by now.
   const [again] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from survey_responses where submission_id = ${body.submissionId}::uuid`);
