@@ -64,3 +64,28 @@ describe('percentages of small groups', () => {
     expect(codedPercent(3, 40)).toEqual({ value: 3, coded: null });
   });
 });
+
+describe('guarding groups, for any groups (property)', () => {
+  it('withholds every small group, and with a shown total leaves nothing recoverable by subtraction', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.array(fc.nat(60), { minLength: 1, maxLength: 12 }), fc.integer({ min: 5, max: 30 }), (ns, k) => {
+        const cells = ns.map((n, i) => ({ key: `g${i}`, n }));
+        const total = ns.reduce((s, n) => s + n, 0);
+        const g = guardPartition(cells, k, { totalShown: total >= k });
+        // Every group of 1 to k−1 is withheld.
+        for (const [i, n] of ns.entries()) if (n > 0 && n < k) expect(g[i].n).toBeNull();
+        // What is shown is exact.
+        for (const [i, n] of ns.entries()) if (g[i].n !== null) expect(g[i].n).toBe(n);
+        const held = ns.filter((_, i) => g[i].n === null);
+        // With the total shown, the withheld groups' sum is known: it must hide at least two
+        // groups and at least k respondents, so no single group is pinned down below k.
+        if (total >= k && held.length > 0) {
+          expect(held.length).toBeGreaterThanOrEqual(2);
+          expect(held.reduce((s, n) => s + n, 0)).toBeGreaterThanOrEqual(k);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
