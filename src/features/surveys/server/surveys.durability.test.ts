@@ -29,12 +29,14 @@ describe('durability', () => {
 
     const first = await startServerProcess(env);
     const acked: string[] = [];
+    const sentAs = new Map<string, number>();
     let sent = 0;
     let stop = false;
     const client = async () => {
       while (!stop) {
         const id = randomUUID();
         const i = sent++;
+        sentAs.set(id, i);
         try {
           const res = await fetch(`${first.base}/api/public/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: links[i % links.length], submissionId: id, language: 'en', answers: syntheticAnswers(i) }) });
           if (res.status === 201) acked.push(id);
@@ -57,8 +59,8 @@ describe('durability', () => {
     // Restart on the same data: retries of acknowledged submissions are recognised, not doubled.
     const second = await startServerProcess(env);
     for (const id of ackedAtKill.slice(0, 20)) {
-      const i = acked.indexOf(id);
-      const res = await fetch(`${second.base}/api/public/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: links[0], submissionId: id, language: 'en', answers: syntheticAnswers(i) }) });
+      const i = sentAs.get(id)!;
+      const res = await fetch(`${second.base}/api/public/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: links[i % links.length], submissionId: id, language: 'en', answers: syntheticAnswers(i) }) });
       expect(res.status).toBe(200);
     }
     second.child.kill('SIGTERM');

@@ -64,6 +64,16 @@ describe('after review', () => {
     expect((await anon.post('/api/public/responses', { code: a.sites[0].linkCode, submissionId: randomUUID(), language: 'en', answers: {} })).statusCode).toBe(201);
   });
 
+  it('refuses a submission id already stored for another school or survey, and still takes retries', async () => {
+    const a = await setUp({ title: 'Reuse' });
+    const anon = new (await import('../../../server/test/harness.js')).Agent(ctx.app);
+    const id = randomUUID();
+    const [one, two] = a.sites.map((s: { linkCode: string }) => s.linkCode);
+    expect((await anon.post('/api/public/responses', { code: one, submissionId: id, language: 'en', answers: {} })).statusCode).toBe(201);
+    expect((await anon.post('/api/public/responses', { code: one, submissionId: id, language: 'en', answers: {} })).statusCode).toBe(200);
+    expectError(await anon.post('/api/public/responses', { code: two, submissionId: id, language: 'en', answers: {} }), 409, 'conflict', 'submissionId');
+  });
+
   it('a school team sees its own schools\' figures in the list too', async () => {
     const a = await setUp({ title: 'Two schools' });
     const anon = new (await import('../../../server/test/harness.js')).Agent(ctx.app);

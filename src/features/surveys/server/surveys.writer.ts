@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../../server/db/client.js';
+import { conflict } from '../../../server/http/errors.js';
 
 /** One response as stored (see survey_responses). */
 export interface ResponseRow {
@@ -83,10 +84,24 @@ class ResponseWriter {
       return;
     }
     const inserted = new Set(rows.map((r) => r.submission_id));
+    // A retry is the same submission to the same school's survey; an id already stored for
+    // another one is refused rather than taken as stored.
+    const others = batch.filter((b) => !inserted.has(b.row.submissionId.toLowerCase()));
+    const stored = others.length
+      ? await queryRows<{ submission_id: string; administration_id: number; org_id: number }>(
+          this.db,
+          sql`select submission_id::text, administration_id, org_id from survey_responses where submission_id = any(${`{${others.map((b) => b.row.submissionId.toLowerCase()).join(',')}}`}::uuid[])`,
+        ).catch(() => null)
+      : [];
     // The same submission twice in one batch: the first is stored, the second is its retry.
     const answered = new Set<string>();
     for (const b of batch) {
       const id = b.row.submissionId.toLowerCase();
+      const earlier = stored?.find((x) => x.submission_id === id);
+      if (!inserted.has(id) && earlier && (earlier.administration_id !== b.row.administrationId || earlier.org_id !== b.row.orgId)) {
+        b.reject(conflict('This submission id was already used for another survey. Start a new response.', 'submissionId'));
+        continue;
+      }
       b.resolve(inserted.has(id) && !answered.has(id));
       answered.add(id);
     }
