@@ -117,40 +117,25 @@ export function AssessmentResultsPage() {
       )}
       {(data.strengths.length > 0 || data.priorities.length > 0) && (
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg" mb="xl">
-          <Paper withBorder p="lg">
-            <Title order={2} size="h3" mb="sm">
-              {t('assessments.strengths')}
-            </Title>
-            <List spacing="xs">
-              {data.strengths.map((s) => (
-                <List.Item key={s.slotId}>
-                  {slotText(s.slotId)} — <strong>{s.value}</strong>{' '}
-                  {data.can.proposeGoal && (
-                    <span className="no-print">
-                      <ProposeGoal assessmentId={id} orgId={data.assessment.orgId} slotId={s.slotId} label={slotText(s.slotId)} />
-                    </span>
-                  )}
-                </List.Item>
-              ))}
-            </List>
-          </Paper>
-          <Paper withBorder p="lg">
-            <Title order={2} size="h3" mb="sm">
-              {t('assessments.priorities')}
-            </Title>
-            <List spacing="xs">
-              {data.priorities.map((s) => (
-                <List.Item key={s.slotId}>
-                  {slotText(s.slotId)} — <strong>{s.value}</strong>{' '}
-                  {data.can.proposeGoal && (
-                    <span className="no-print">
-                      <ProposeGoal assessmentId={id} orgId={data.assessment.orgId} slotId={s.slotId} label={slotText(s.slotId)} />
-                    </span>
-                  )}
-                </List.Item>
-              ))}
-            </List>
-          </Paper>
+          {(['strengths', 'priorities'] as const).map((list) => (
+            <Paper key={list} withBorder p="lg">
+              <Title order={2} size="h3" mb="sm">
+                {t(`assessments.${list}`)}
+              </Title>
+              <List spacing="xs">
+                {data[list].map((s) => (
+                  <List.Item key={s.slotId}>
+                    {slotText(s.slotId)} — <strong>{s.value}</strong>{' '}
+                    {data.can.proposeGoal && (
+                      <span className="no-print">
+                        <ProposeGoal assessmentId={id} orgId={data.assessment.orgId} slotId={s.slotId} label={slotText(s.slotId)} />
+                      </span>
+                    )}
+                  </List.Item>
+                ))}
+              </List>
+            </Paper>
+          ))}
         </SimpleGrid>
       )}
       {data.facts.length > 0 && (
