@@ -157,9 +157,11 @@ export async function listAdministrations(db: Db, actor: Actor, orgId: number): 
   });
 }
 
-/** An administration with its schools: link codes, responses, "no thanks" counts and codes printed and used. */
-export async function getAdministration(db: Db, actor: Actor, id: number): Promise<AdministrationDetail> {
-  const { a, org, sitePaths } = await load(db, actor, id, 'survey.read');
+/**
+ * The schools of an administration with their counts (responses, "no thanks", codes printed and
+ * used), only those in `sitePaths` when the caller sees the administration through its schools.
+ */
+async function sitesOf(db: Db, id: number, sitePaths: Set<string> | null) {
   const all = await queryRows<{ org_id: number; path: string; name: string; code: string; link_code: string; enrolment: number | null; declined: number; responses: number; printed: number; used: number }>(
     db,
     sql`select s.org_id, o.path, o.name, o.code, s.link_code, o.enrolment, s.declined,
@@ -170,7 +172,13 @@ export async function getAdministration(db: Db, actor: Actor, id: number): Promi
         where s.administration_id = ${id}
         order by o.name`,
   );
-  const sites = sitePaths ? all.filter((x) => sitePaths.has(x.path)) : all;
+  return sitePaths ? all.filter((x) => sitePaths.has(x.path)) : all;
+}
+
+/** An administration with its schools: link codes, responses, "no thanks" counts and codes printed and used. */
+export async function getAdministration(db: Db, actor: Actor, id: number): Promise<AdministrationDetail> {
+  const { a, org, sitePaths } = await load(db, actor, id, 'survey.read');
+  const sites = await sitesOf(db, id, sitePaths);
   const total = sites.reduce((n, s) => n + s.responses, 0);
   return {
     ...summary(a, org.name, sites.length, total),
@@ -245,17 +253,11 @@ export async function getMonitor(db: Db, actor: Actor, id: number) {
   const { sitePaths } = await load(db, actor, id, 'survey.read');
   // A school team's view counts its own schools only.
   const mine = sitePaths ? sql`and org_id in (select o.id from organizations o where o.path in ${[...sitePaths]})` : sql``;
-  const [days, allSites, [totals]] = await Promise.all([
+  const [days, sites, [totals]] = await Promise.all([
     queryRows<{ day: string; responses: number }>(db, sql`select submitted_on::text as day, count(*)::int as responses from survey_responses where administration_id = ${id} ${mine} group by 1 order by 1`),
-    queryRows<{ org_id: number; path: string; name: string; responses: number; enrolment: number | null; declined: number }>(
-      db,
-      sql`select s.org_id, o.path, o.name, o.enrolment, s.declined,
-            (select count(*)::int from survey_responses r where r.administration_id = s.administration_id and r.org_id = s.org_id) as responses
-          from survey_sites s join organizations o on o.id = s.org_id where s.administration_id = ${id} order by o.name`,
-    ),
+    sitesOf(db, id, sitePaths),
     queryRows<{ total: number; blank: number }>(db, sql`select count(*)::int as total, (count(*) filter (where blank))::int as blank from survey_responses where administration_id = ${id} ${mine}`),
   ]);
-  const sites = sitePaths ? allSites.filter((x) => sitePaths.has(x.path)) : allSites;
   return {
     days,
     sites: sites.map((s) => ({ orgId: s.org_id, name: s.name, responses: s.responses, enrolment: s.enrolment, participation: s.enrolment ? Math.round((s.responses / s.enrolment) * 1000) / 10 : null, declined: s.declined })),

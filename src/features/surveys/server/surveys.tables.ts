@@ -77,7 +77,7 @@ export const surveyAccessCodes = pgTable(
     orgId: integer('org_id').notNull(),
     used: boolean('used').notNull().default(false),
   },
-  (t) => [index('survey_access_codes_batch_idx').on(t.batchId)],
+  (t) => [index('survey_access_codes_batch_idx').on(t.batchId), index('survey_access_codes_site_idx').on(t.administrationId, t.orgId)],
 );
 
 /**

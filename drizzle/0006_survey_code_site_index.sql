@@ -1,0 +1,1 @@
+CREATE INDEX "survey_access_codes_site_idx" ON "survey_access_codes" USING btree ("administration_id","org_id");
