@@ -65,14 +65,19 @@ function answerable(def: InstrumentDefinition) {
   return allSlots(def).filter((s) => specOf(s.item).answerable);
 }
 
-async function answerRows(db: DbOrTx, id: number, since?: Date, slotId?: string): Promise<AnswerView[]> {
+/** An answer as the page shows it: who changed it last (name, else email) and when. */
+function answerView(r: { slotId: string; value: unknown; note: string | null; evidence: string[] | null; name: string | null; email: string | null; updatedAt: Date | string }): AnswerView {
+  return { slotId: r.slotId, value: r.value ?? null, note: r.note, evidence: r.evidence ?? null, updatedBy: r.name || r.email || null, updatedAt: new Date(r.updatedAt).toISOString() };
+}
+
+async function answerRows(db: DbOrTx, id: number, since?: Date): Promise<AnswerView[]> {
   const rows = await db
-    .select({ slotId: assessmentAnswers.slotId, value: assessmentAnswers.value, note: assessmentAnswers.note, evidence: assessmentAnswers.evidence, updatedBy: users.name, updatedByEmail: users.email, updatedAt: assessmentAnswers.updatedAt })
+    .select({ slotId: assessmentAnswers.slotId, value: assessmentAnswers.value, note: assessmentAnswers.note, evidence: assessmentAnswers.evidence, name: users.name, email: users.email, updatedAt: assessmentAnswers.updatedAt })
     .from(assessmentAnswers)
     .leftJoin(users, eq(users.id, assessmentAnswers.updatedBy))
-    .where(and(eq(assessmentAnswers.assessmentId, id), since ? gt(assessmentAnswers.updatedAt, since) : undefined, slotId ? eq(assessmentAnswers.slotId, slotId) : undefined))
+    .where(and(eq(assessmentAnswers.assessmentId, id), since ? gt(assessmentAnswers.updatedAt, since) : undefined))
     .orderBy(asc(assessmentAnswers.updatedAt));
-  return rows.map((r) => ({ slotId: r.slotId, value: r.value ?? null, note: r.note, evidence: r.evidence ?? null, updatedBy: r.updatedBy || r.updatedByEmail || null, updatedAt: r.updatedAt.toISOString() }));
+  return rows.map(answerView);
 }
 
 function summarize(a: Row, orgName: string, def: InstrumentDefinition, answers: { slotId: string; value: unknown }[]): AssessmentSummary {
@@ -222,7 +227,7 @@ export async function saveAnswer(
         select s.slot_id, s.value, s.note, s.evidence, s.updated_at, u.name, u.email from saved s left join users u on u.id = s.updated_by`,
   );
   if (!row) throw conflict('This assessment is submitted and locked. A coordinator can reopen it.');
-  return { slotId: row.slot_id, value: row.value ?? null, note: row.note, evidence: row.evidence ?? null, updatedBy: row.name || row.email || null, updatedAt: new Date(row.updated_at).toISOString() };
+  return answerView({ slotId: row.slot_id, value: row.value, note: row.note, evidence: row.evidence, name: row.name, email: row.email, updatedAt: row.updated_at });
 }
 
 /**
