@@ -139,14 +139,17 @@ export async function listAdministrations(db: Db, actor: Actor, orgId: number): 
   const rows = await queryRows<{ id: number; org_name: string; org_path: string; schools: number; responses: number; my_schools: number; my_responses: number }>(
     db,
     sql`select a.id, g.name as org_name, g.path as org_path,
-          (select count(*)::int from survey_sites s where s.administration_id = a.id) as schools,
-          (select count(*)::int from survey_responses r where r.administration_id = a.id) as responses,
-          (select count(*)::int from survey_sites s join organizations o on o.id = s.org_id where s.administration_id = a.id and o.path like ${likePrefix(org!.path)}) as my_schools,
-          (select count(*)::int from survey_responses r join organizations o on o.id = r.org_id where r.administration_id = a.id and o.path like ${likePrefix(org!.path)}) as my_responses
-        from survey_administrations a join organizations g on g.id = a.org_id
+          count(*)::int as schools, (count(*) filter (where o.path like ${likePrefix(org!.path)}))::int as my_schools,
+          sum(site.n)::int as responses, coalesce(sum(site.n) filter (where o.path like ${likePrefix(org!.path)}), 0)::int as my_responses
+        from survey_administrations a
+        join organizations g on g.id = a.org_id
+        join survey_sites s on s.administration_id = a.id
+        join organizations o on o.id = s.org_id
+        cross join lateral (select count(*)::int as n from survey_responses r where r.administration_id = a.id and r.org_id = s.org_id) site
         where g.path like ${likePrefix(org!.path)}
-           or exists (select 1 from survey_sites s join organizations o on o.id = s.org_id where s.administration_id = a.id and o.path like ${likePrefix(org!.path)})
-        order by a.opens_at desc, a.id desc limit 500`,
+           or a.id in (select s2.administration_id from survey_sites s2 join organizations o2 on o2.id = s2.org_id where o2.path like ${likePrefix(org!.path)})
+        group by a.id, g.name, g.path
+        order by max(a.opens_at) desc, a.id desc limit 500`,
   );
   if (!rows.length) return [];
   const full = await db.select().from(surveyAdministrations).where(inArray(surveyAdministrations.id, rows.map((r) => r.id))).orderBy(desc(surveyAdministrations.opensAt), desc(surveyAdministrations.id));
