@@ -60,18 +60,25 @@ export async function coverageCounts(db: DbOrTx, org: { path: string; kind: stri
 }
 
 /** Level of each active school below `path` from its own assessments, counted per instrument. */
-export async function coverageCountsDirect(db: DbOrTx, path: string, year: string, instruments: string[]): Promise<CountRow[]> {
+/**
+ * Each active school's level with each instrument in a year (see `levelOf`), for the schools and
+ * instruments `filter` picks. Only the year and the one before decide a level; older years count
+ * as never (the school table says the same).
+ */
+function schoolLevels(year: string, filter: SQL): SQL {
   const prev = previousYear(year);
-  // Only the two years decide a level; older years count as never (the school table says the same).
+  return sql`select a.org_id, a.instrument_id, ${levelOf(year, prev)} as level
+    from assessments a join organizations o on o.id = a.org_id
+    where o.kind = 'school' and o.status = 'active' and a.school_year in (${year}, ${prev}) and ${filter}
+    group by a.org_id, a.instrument_id`;
+}
+
+export async function coverageCountsDirect(db: DbOrTx, path: string, year: string, instruments: string[]): Promise<CountRow[]> {
   return queryRows<CountRow>(
     db,
     sql`select instrument_id, count(*) filter (where level = 3)::int as submitted, count(*) filter (where level = 2)::int as started,
           count(*) filter (where level = 1)::int as last_year
-        from (select a.org_id, a.instrument_id, ${levelOf(year, prev)} as level
-              from assessments a join organizations o on o.id = a.org_id
-              where o.kind = 'school' and o.status = 'active' and o.path like ${likePrefix(path)}
-                and a.instrument_id in ${instruments} and a.school_year in (${year}, ${prev})
-              group by a.org_id, a.instrument_id) x
+        from (${schoolLevels(year, sql`o.path like ${likePrefix(path)} and a.instrument_id in ${instruments}`)}) x
         group by instrument_id`,
   );
 }
@@ -178,17 +185,12 @@ async function refreshRollup(db: DbOrTx, groupId: number, instrumentId: string, 
 
 /** Rebuilds the coverage roll-up of one group of schools for one instrument and school year. */
 async function refreshCoverage(db: DbOrTx, groupId: number, instrumentId: string, year: string): Promise<void> {
-  const prev = previousYear(year);
   await db.execute(sql`delete from coverage_rollup where group_id = ${groupId} and instrument_id = ${instrumentId} and school_year = ${year}`);
   await db.execute(sql`insert into coverage_rollup (group_id, group_path, instrument_id, school_year, submitted, started, last_year)
     select g.id, g.path, ${instrumentId}, ${year},
       count(*) filter (where x.level = 3)::int, count(*) filter (where x.level = 2)::int, count(*) filter (where x.level = 1)::int
     from organizations g
-    join (select o.id, ${levelOf(year, prev)} as level
-          from organizations o join assessments a on a.org_id = o.id
-          where o.parent_id = ${groupId} and o.kind = 'school' and o.status = 'active'
-            and a.instrument_id = ${instrumentId} and a.school_year in (${year}, ${prev})
-          group by o.id) x on x.level > 0
+    join (${schoolLevels(year, sql`o.parent_id = ${groupId} and a.instrument_id = ${instrumentId}`)}) x on x.level > 0
     where g.id = ${groupId}
     group by g.id, g.path`);
 }
