@@ -140,7 +140,9 @@ export async function seedDemoSurveys(tx: Tx, opts: { network: { id: number; sta
         openLink: true, accessCodes: a.accessCodes ?? false, createdBy: opts.createdBy,
       })
       .returning({ id: surveyAdministrations.id });
-    await tx.insert(surveySites).values(a.sites.map((s) => ({ administrationId: row.id, orgId: s.id, linkCode: a.codes?.get(s.id) ?? randomCode(LINK_CODE_LENGTH), declined: Math.floor((s.enrolment ?? 300) * 0.01) })));
+    // Closed surveys had a few "no thanks"; the open one starts from nothing.
+    const past = a.closes < now;
+    await tx.insert(surveySites).values(a.sites.map((s) => ({ administrationId: row.id, orgId: s.id, linkCode: a.codes?.get(s.id) ?? randomCode(LINK_CODE_LENGTH), declined: past ? Math.floor((s.enrolment ?? 300) * 0.01) : 0 })));
     administrations++;
     return row.id;
   };

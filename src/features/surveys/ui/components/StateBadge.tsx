@@ -8,7 +8,7 @@ const colors = { open: 'teal', not_open: 'blue', closed: 'gray' } as const;
 export function StateBadge({ state }: { state: AdministrationSummary['state'] }) {
   const { t } = useTranslation();
   return (
-    <Badge variant="light" color={colors[state]} c="dark.7" tt="none">
+    <Badge variant="light" color={colors[state]} c="dark.7" tt="none" miw="max-content">
       {t(`surveys.state.${state}`)}
     </Badge>
   );
