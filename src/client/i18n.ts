@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './locales/en.json';
@@ -20,8 +21,23 @@ function initialLanguage(): Language {
   return browser === 'fr' || browser === 'es' ? browser : 'en';
 }
 
+/**
+ * Features may keep their strings beside their pages (`src/features/<f>/ui/locales/<lang>.json`,
+ * each under its own top-level key) so that work on two features never edits one file.
+ */
+const featureBundles = import.meta.glob<Record<string, unknown>>('../features/*/ui/locales/*.json', { eager: true, import: 'default' });
+function withFeatures(lang: Language, base: Record<string, unknown>): Record<string, unknown> {
+  const merged = { ...base };
+  for (const [file, bundle] of Object.entries(featureBundles)) if (file.endsWith(`/${lang}.json`)) Object.assign(merged, bundle);
+  return merged;
+}
+
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, fr: { translation: fr }, es: { translation: es } },
+  resources: {
+    en: { translation: withFeatures('en', en) },
+    fr: { translation: withFeatures('fr', fr) },
+    es: { translation: withFeatures('es', es) },
+  },
   lng: initialLanguage(),
   fallbackLng: 'en',
   interpolation: { escapeValue: false },
