@@ -1,28 +1,49 @@
 import { sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../../server/db/client.js';
+import { likePrefix } from '../../../server/authz/scope.js';
+import { ensureLayouts } from './surveys.layout.js';
+
+/** Any one number both the roll-up and tree moves use to take turns (see `rollUpResponses`). */
+const ROLLUP_LOCK = 7_450_221;
+
+/** Each row of `source` (with an org_id) once per demographic answer of its `groups`, plus once overall (dim ''). */
+const withGroups = (source: string, cols: string) =>
+  sql.raw(`select ${cols}, '' as dim, '' as grp from ${source}
+    union all
+    select ${cols.replace(/(\w+)/g, 's.$1')}, g.key, v.grp from ${source} s
+    cross join lateral jsonb_each(s.groups) g
+    cross join lateral jsonb_array_elements_text(case jsonb_typeof(g.value) when 'array' then g.value else jsonb_build_array(g.value) end) v(grp)`);
+
+/** Every organisation on a school's path, the school included. */
+const placesOf = sql.raw(`join organizations o on o.id = c.org_id
+    cross join lateral unnest(string_to_array(trim(both '/' from o.path), '/')::int[]) anc(id)`);
 
 /**
- * Counts a batch of not-yet-counted responses into survey_item_counts, in one statement: the
- * responses are marked counted and their answers added in the same transaction, so a crash
- * either counts a response once or leaves it for the next run — never loses or doubles it.
- * Per school and rated item: each value overall (dim '') and per demographic answer; item 0
- * value 0 counts respondents. Rows are added in key order, so two runs never deadlock. Returns
- * how many responses it took.
+ * Counts a batch of not-yet-counted responses into survey_item_counts and survey_scale_counts,
+ * in one statement: the responses are marked counted and their answers added in the same
+ * transaction, so a crash either counts a response once or leaves it for the next run — never
+ * loses or doubles it. Per organisation (the school and everything above it), overall (dim '') and
+ * per demographic answer: each rated item's values (item 0 value 0 counts respondents), and each
+ * scale's valid scores, their sum, favourable answers and bands, scored as `scoreScale` does.
+ * Rows are added in key order, so two runs never deadlock; tree moves wait for a running batch.
+ * Returns how many responses it took.
  */
 export async function rollUpResponses(db: DbOrTx, limit = 1000): Promise<number> {
-  const [r] = await queryRows<{ n: number }>(
-    db,
-    sql`with batch as (
+  await ensureLayouts(db);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${ROLLUP_LOCK})`);
+    const [r] = await queryRows<{ n: number }>(
+      tx,
+      sql`with batch as (
           update survey_responses set rolled = true
-          where submission_id in (select submission_id from survey_responses where not rolled limit ${limit} for update skip locked)
-          returning administration_id, org_id, ratings, groups),
-        cells as (
-          select administration_id, org_id, ratings, '' as dim, '' as grp from batch
-          union all
-          select b.administration_id, b.org_id, b.ratings, g.key, v.grp
-          from batch b
-          cross join lateral jsonb_each(b.groups) g
-          cross join lateral jsonb_array_elements_text(case jsonb_typeof(g.value) when 'array' then g.value else jsonb_build_array(g.value) end) v(grp)),
+          where submission_id in (
+            select r.submission_id from survey_responses r
+            where not r.rolled and exists (
+              select 1 from survey_administrations a join survey_layouts l on l.instrument_id = a.instrument_id and l.instrument_version = r.instrument_version
+              where a.id = r.administration_id)
+            limit ${limit} for update of r skip locked)
+          returning submission_id, administration_id, org_id, instrument_version, ratings, groups),
+        cells as (${withGroups('batch', 'administration_id, org_id, ratings')}),
         counted as (
           select c.administration_id, c.org_id, x.ord::smallint as item, x.v as value, c.dim, c.grp, count(*)::int as n
           from cells c cross join lateral unnest(c.ratings) with ordinality x(v, ord)
@@ -32,12 +53,109 @@ export async function rollUpResponses(db: DbOrTx, limit = 1000): Promise<number>
           select administration_id, org_id, 0::smallint, 0::smallint, dim, grp, count(*)::int from cells group by 1, 2, 5, 6),
         added as (
           insert into survey_item_counts (administration_id, org_id, item, value, dim, grp, n)
-          select * from counted order by 1, 2, 3, 4, 5, 6
+          select c.administration_id, anc.id, c.item, c.value, c.dim, c.grp, sum(c.n)::int from counted c ${placesOf}
+          group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
           on conflict (administration_id, org_id, item, value, dim, grp) do update set n = survey_item_counts.n + excluded.n
+          returning 1),
+        points as (
+          select b.administration_id, b.org_id, b.groups, si.scale, si.method, si.min_answered, si.item_count, si.band_mins, si.band_max,
+            count(*) filter (where x.p is not null)::int as answered,
+            coalesce(sum(x.p), 0)::int as pts,
+            count(*) filter (where x.p >= si.fav_from)::int as fav
+          from batch b
+          join survey_administrations a on a.id = b.administration_id
+          join survey_scale_items si on si.instrument_id = a.instrument_id and si.instrument_version = b.instrument_version
+          cross join lateral (select case when b.ratings[si.item] >= 0 then (case when si.reverse then si.lo + si.hi - b.ratings[si.item] else b.ratings[si.item] end) end as p) x
+          group by b.submission_id, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+        scored as (
+          select *, case method when 'mean' then pts::float8 / answered when 'sum' then pts::float8 else (fav::float8 / answered) * 100 end as score
+          from points where answered > 0 and answered::float8 / item_count >= min_answered),
+        banded as (
+          select *, case when cardinality(band_mins) = 0 or score < band_mins[1] or score > band_max then 0
+                    else (select count(*) from unnest(band_mins) m where m <= score) end::smallint as band
+          from scored),
+        scale_cells as (${withGroups('banded', 'administration_id, org_id, scale, band, score, fav, answered')}),
+        scale_counted as (
+          select administration_id, org_id, scale, 0::smallint as band, dim, grp, count(*)::int as n, sum(score) as score_sum, sum(fav)::int as fav, sum(answered)::int as answers
+          from scale_cells group by 1, 2, 3, 5, 6
+          union all
+          select administration_id, org_id, scale, band, dim, grp, count(*)::int, 0, 0, 0 from scale_cells where band > 0 group by 1, 2, 3, 4, 5, 6),
+        scales_added as (
+          insert into survey_scale_counts (administration_id, org_id, scale, band, dim, grp, n, score_sum, fav, answers)
+          select c.administration_id, anc.id, c.scale, c.band, c.dim, c.grp, sum(c.n)::int, sum(c.score_sum), sum(c.fav)::int, sum(c.answers)::int
+          from scale_counted c ${placesOf}
+          group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
+          on conflict (administration_id, org_id, scale, band, dim, grp) do update set n = survey_scale_counts.n + excluded.n,
+            score_sum = survey_scale_counts.score_sum + excluded.score_sum, fav = survey_scale_counts.fav + excluded.fav,
+            answers = survey_scale_counts.answers + excluded.answers
           returning 1)
-        select (select count(*)::int from batch) as n, (select count(*) from added) as cells`,
+        select (select count(*)::int from batch) as n, (select count(*) from added) as cells, (select count(*) from scales_added) as scale_cells`,
+    );
+    return r.n;
+  });
+}
+
+/**
+ * Keeps the counts of organisations above a school in step when an organisation moves: what its
+ * subtree counted is taken from the old ancestors and given to the new ones, in the move's
+ * transaction, after any running roll-up batch has finished.
+ */
+export async function followSurveyMove(tx: DbOrTx, move: { orgId: number; oldPath: string; newPath: string }): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`);
+  const ids = (p: string) => p.split('/').filter(Boolean).map(Number);
+  const oldAbove = ids(move.oldPath).filter((id) => id !== move.orgId);
+  const newAbove = ids(move.newPath).filter((id) => id !== move.orgId);
+  const leaving = oldAbove.filter((id) => !newAbove.includes(id));
+  const joining = newAbove.filter((id) => !oldAbove.includes(id));
+  if (!leaving.length && !joining.length) return;
+  const intArray = (xs: number[]) => sql`array[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::int[]`;
+  for (const [table, key, sets] of [
+    ['survey_item_counts', 'item, value', 'n = t.n + d.sign * d.n'],
+    ['survey_scale_counts', 'scale, band', 'n = t.n + d.sign * d.n, score_sum = t.score_sum + d.sign * d.score_sum, fav = t.fav + d.sign * d.fav, answers = t.answers + d.sign * d.answers'],
+  ] as const) {
+    const cols = table === 'survey_item_counts' ? 'n' : 'n, score_sum, fav, answers';
+    if (leaving.length)
+      await tx.execute(sql`update ${sql.raw(table)} t set ${sql.raw(sets)}
+        from (select administration_id, ${sql.raw(key)}, dim, grp, ${sql.raw(cols)}, -1 as sign from ${sql.raw(table)} where org_id = ${move.orgId}) d
+        where t.administration_id = d.administration_id and t.org_id = any(${intArray(leaving)})
+          and (t.${sql.raw(key.split(', ')[0])}, t.${sql.raw(key.split(', ')[1])}, t.dim, t.grp) = (d.${sql.raw(key.split(', ')[0])}, d.${sql.raw(key.split(', ')[1])}, d.dim, d.grp)`);
+    if (joining.length)
+      await tx.execute(sql`insert into ${sql.raw(table)} (administration_id, org_id, ${sql.raw(key)}, dim, grp, ${sql.raw(cols)})
+        select d.administration_id, j.id, ${sql.raw(key.split(', ').map((k) => `d.${k}`).join(', '))}, d.dim, d.grp, ${sql.raw(cols.split(', ').map((c) => `d.${c}`).join(', '))}
+        from ${sql.raw(table)} d cross join unnest(${intArray(joining)}) j(id) where d.org_id = ${move.orgId}
+        order by 1, 2, 3, 4, 5, 6
+        on conflict (administration_id, org_id, ${sql.raw(key)}, dim, grp) do update set ${sql.raw(cols.split(', ').map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', '))}`);
+  }
+  // Ancestors left with nothing of an administration keep no rows for it.
+  if (leaving.length) {
+    await tx.execute(sql`delete from survey_item_counts where org_id = any(${intArray(leaving)}) and n = 0`);
+    await tx.execute(sql`delete from survey_scale_counts where org_id = any(${intArray(leaving)}) and n = 0`);
+  }
+}
+
+/**
+ * After a directory import re-parented organisations in bulk: the counts above schools of every
+ * administration with a school under `path` are made again from the schools' own counts.
+ */
+export async function followSurveySubtreeChange(tx: DbOrTx, change: { path: string }): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`);
+  const admins = await queryRows<{ id: number }>(
+    tx,
+    sql`select distinct s.administration_id as id from survey_sites s join organizations o on o.id = s.org_id where o.path like ${likePrefix(change.path)}`,
   );
-  return r.n;
+  for (const { id } of admins) {
+    for (const [table, key, cols] of [
+      ['survey_item_counts', 'item, value', ['n']],
+      ['survey_scale_counts', 'scale, band', ['n', 'score_sum', 'fav', 'answers']],
+    ] as const) {
+      await tx.execute(sql`delete from ${sql.raw(table)} where administration_id = ${id} and org_id not in (select org_id from survey_sites where administration_id = ${id})`);
+      await tx.execute(sql`insert into ${sql.raw(table)} (administration_id, org_id, ${sql.raw(key)}, dim, grp, ${sql.raw(cols.join(', '))})
+        select c.administration_id, anc.id, ${sql.raw(key.split(', ').map((k) => `c.${k}`).join(', '))}, c.dim, c.grp, ${sql.raw(cols.map((x) => `sum(c.${x})`).join(', '))}
+        from ${sql.raw(table)} c ${placesOf}
+        where c.administration_id = ${id} and anc.id <> c.org_id
+        group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`);
+    }
+  }
 }
 
 /**

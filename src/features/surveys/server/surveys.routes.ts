@@ -4,6 +4,8 @@ import { authErrors, errorBodySchema, idParam, okSchema } from '../../../shared/
 import { administrationDetail, administrationList, administrationListQuery, codeBatchBody, createAdministrationBody, extendBody, monitorResponse } from '../surveys.contract.js';
 import { declineBody, publicSurvey, publicSurveyParams, publicSurveyQuery, responseAck, responseBody } from '../surveys.public.contract.js';
 import { codeLimiter } from './surveys.limits.js';
+import { onSubtreeChange, onTreeMove } from '../../../server/tree-events.js';
+import { followSurveyMove, followSurveySubtreeChange } from './surveys.rollup.js';
 import { declineSurvey, getPublicSurvey, submitResponse } from './surveys.public.js';
 import { closeAdministration, createCodeBatches, createAdministration, deleteAllResponses, extendAdministration, getAdministration, getMonitor, listAdministrations } from './surveys.service.js';
 import { z } from 'zod';
@@ -13,6 +15,9 @@ const publicErrors = { 400: errorBodySchema, 404: errorBodySchema, 409: errorBod
 
 /** Survey administrations for coordinators, and the anonymous public API respondents use. */
 export async function surveyRoutes(app: App, { db, config }: Deps): Promise<void> {
+  // Counts above each school follow the tree when organisations move or a directory import re-parents them.
+  onTreeMove(followSurveyMove);
+  onSubtreeChange(followSurveySubtreeChange);
   app.post('/api/surveys/administrations', {
     schema: { tags, summary: 'Set up a survey administration for one or more schools', body: createAdministrationBody, response: { 201: administrationDetail, ...authErrors, 409: errorBodySchema } },
     handler: async (request, reply) => reply.code(201).send(await createAdministration(db, request.actor, request.body)),

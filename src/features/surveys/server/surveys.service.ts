@@ -14,7 +14,7 @@ import { ACCESS_CODE_LENGTH, hashCode, LINK_CODE_LENGTH, randomCode } from './su
 import { slipsPdf } from './surveys.slips.js';
 import type { LanguageCode } from '../../instruments/model/text.js';
 import { forgetCodes } from './surveys.lookup.js';
-import { surveyAccessCodes, surveyAdministrations, surveyCodeBatches, surveyItemCounts, surveyResponses, surveySites } from './surveys.tables.js';
+import { surveyAccessCodes, surveyAdministrations, surveyCodeBatches, surveyItemCounts, surveyResponses, surveyScaleCounts, surveySites } from './surveys.tables.js';
 import { zonedToInstant } from './surveys.time.js';
 
 type Administration = typeof surveyAdministrations.$inferSelect;
@@ -245,6 +245,7 @@ export async function deleteAllResponses(db: Db, actor: Actor, id: number): Prom
     await tx.execute(sql`lock table survey_item_counts in share row exclusive mode`);
     const gone = await tx.delete(surveyResponses).where(eq(surveyResponses.administrationId, id)).returning({ id: surveyResponses.submissionId });
     await tx.delete(surveyItemCounts).where(eq(surveyItemCounts.administrationId, id));
+    await tx.delete(surveyScaleCounts).where(eq(surveyScaleCounts.administrationId, id));
     await tx.update(surveySites).set({ declined: 0 }).where(eq(surveySites.administrationId, id));
     await writeAudit(tx, { action: 'survey.responses_deleted', actor, org, targetType: 'survey_administration', targetId: id, details: { deleted: gone.length } });
     return { deleted: gone.length };

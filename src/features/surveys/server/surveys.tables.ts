@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../../auth/server/auth.tables.js';
 import { instruments } from '../../instruments/server/instruments.tables.js';
 import type { LocalizedText } from '../../instruments/model/text.js';
@@ -115,8 +115,9 @@ export const surveyResponses = pgTable(
 );
 
 /**
- * Answers counted per administration, school, rated item (1-based slot order) and value, overall
- * (dim = '') and per demographic answer (dim = the demographic question, grp = the answer).
+ * Answers counted per administration, organisation (each school, and every organisation above it
+ * for its schools together), rated item (1-based slot order) and value, overall (dim = '') and per
+ * demographic answer (dim = the demographic question, grp = the answer).
  * Kept current by the roll-up job; reports read these, never the responses.
  */
 export const surveyItemCounts = pgTable(
@@ -131,4 +132,64 @@ export const surveyItemCounts = pgTable(
     n: integer('n').notNull(),
   },
   (t) => [primaryKey({ columns: [t.administrationId, t.orgId, t.item, t.value, t.dim, t.grp] })],
+);
+
+/**
+ * The scales of an instrument version as the roll-up needs them in SQL: one row per scale item,
+ * by its 1-based place in the ratings array, with how it is scored. A version is described once
+ * (survey_layouts marks it, even when it has no scales) before any of its responses is counted.
+ */
+export const surveyLayouts = pgTable(
+  'survey_layouts',
+  {
+    instrumentId: text('instrument_id').notNull(),
+    instrumentVersion: integer('instrument_version').notNull(),
+    /** Rated slot ids in ratings-array order, so reports read item n back as a slot id. */
+    rated: text('rated').array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.instrumentId, t.instrumentVersion] })],
+);
+
+export const surveyScaleItems = pgTable(
+  'survey_scale_items',
+  {
+    instrumentId: text('instrument_id').notNull(),
+    instrumentVersion: integer('instrument_version').notNull(),
+    /** 1-based place of the scale in the instrument's scales. */
+    scale: smallint('scale').notNull(),
+    item: smallint('item').notNull(),
+    reverse: boolean('reverse').notNull(),
+    lo: smallint('lo').notNull(),
+    hi: smallint('hi').notNull(),
+    favFrom: smallint('fav_from').notNull(),
+    method: text('method').notNull(),
+    minAnswered: doublePrecision('min_answered').notNull(),
+    itemCount: smallint('item_count').notNull(),
+    /** Band lower bounds in ascending order, and the top band's upper bound (empty when none). */
+    bandMins: doublePrecision('band_mins').array().notNull(),
+    bandMax: doublePrecision('band_max'),
+  },
+  (t) => [primaryKey({ columns: [t.instrumentId, t.instrumentVersion, t.scale, t.item] })],
+);
+
+/**
+ * Scale scores counted per administration, organisation (each school and every organisation
+ * above it) and group: band 0 holds respondents with a valid score, the sum of their scores and
+ * the favourable share of their answers; band b > 0 how many scored in the b-th band.
+ */
+export const surveyScaleCounts = pgTable(
+  'survey_scale_counts',
+  {
+    administrationId: integer('administration_id').notNull(),
+    orgId: integer('org_id').notNull(),
+    scale: smallint('scale').notNull(),
+    band: smallint('band').notNull(),
+    dim: text('dim').notNull(),
+    grp: text('grp').notNull(),
+    n: integer('n').notNull(),
+    scoreSum: doublePrecision('score_sum').notNull(),
+    fav: integer('fav').notNull(),
+    answers: integer('answers').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.administrationId, t.orgId, t.scale, t.band, t.dim, t.grp] })],
 );

@@ -1,0 +1,85 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../../server/db/client.js';
+import { actorOf, makeUser, type TestOrg } from '../../../server/test/factories.js';
+import { instrumentDefinition, type InstrumentDefinition } from '../../instruments/model/instrument.schema.js';
+import { instruments, instrumentVersions } from '../../instruments/server/instruments.tables.js';
+import { encodeResponse } from '../../surveys/server/surveys.public.js';
+import { createAdministration } from '../../surveys/server/surveys.service.js';
+import { responseColumns, responseValues, type ResponseRow } from '../../surveys/server/surveys.writer.js';
+
+const t = (en: string) => ({ en, fr: en, es: en });
+const agree = { points: 5, labels: ['SD', 'D', 'N', 'A', 'SA'].map(t) };
+
+/**
+ * A small survey for report tests with one scale of each scoring method: a mean scale with a
+ * reverse-coded item and bands, a sum scale needing every item, a favourable-share scale; a
+ * 0–10 rating; grade, gender and (multiple) self-described groups.
+ */
+export const reportTestInstrument: InstrumentDefinition = instrumentDefinition.parse({
+  schemaVersion: 1,
+  id: 'report_test',
+  version: 1,
+  kind: 'survey',
+  audience: 'student',
+  title: t('Report test'),
+  defaultLanguage: 'en',
+  languages: ['en', 'fr', 'es'],
+  labelSets: { agree5: agree },
+  sections: [
+    {
+      id: 'main',
+      title: t('Main'),
+      items: [
+        ...['q1', 'q2', 'q3', 'q4'].map((id) => ({ id, type: 'likert', labelSet: 'agree5', text: t(id), tags: ['connectedness:relationships'], notApplicable: true })),
+        { id: 'r1', type: 'rating', min: 0, max: 10, text: t('r1') },
+        { id: 'grade', type: 'single_choice', demographic: 'grade', text: t('Grade'), choices: ['g6', 'g7', 'g8'].map((value) => ({ value, label: t(value) })) },
+        { id: 'gender_identity', type: 'single_choice', demographic: 'gender_identity', text: t('Gender'), choices: ['girl', 'boy', 'nb'].map((value) => ({ value, label: t(value) })) },
+        { id: 'self_described_group', type: 'multiple_choice', demographic: 'self_described_group', text: t('Groups'), choices: ['newcomer', 'disability'].map((value) => ({ value, label: t(value) })) },
+      ],
+    },
+  ],
+  scales: [
+    { id: 'belonging', title: t('Belonging'), items: ['q1', 'q2', 'q3'], reverse: ['q3'], method: 'mean', bands: [{ id: 'low', min: 1, max: 2.5, label: t('Low') }, { id: 'mid', min: 2.5, max: 4, label: t('Mid') }, { id: 'high', min: 4, max: 5, label: t('High') }], tags: ['connectedness:relationships'] },
+    { id: 'total', title: t('Total'), items: ['q1', 'q2', 'q4'], method: 'sum', minAnswered: 1 },
+    { id: 'favourable', title: t('Favourable'), items: ['q2', 'q4', 'r1'], reverse: ['r1'], method: 'percent_favorable' },
+  ],
+});
+
+/** Publishes the report test instrument (as a shipped one, visible to everyone). */
+export async function publishReportInstrument(db: Db, def: InstrumentDefinition = reportTestInstrument): Promise<void> {
+  await db.insert(instruments).values({ id: def.id, kind: def.kind, audience: def.audience }).onConflictDoNothing();
+  await db
+    .insert(instrumentVersions)
+    .values({ instrumentId: def.id, version: def.version, status: 'published', definition: def, contentHash: createHash('sha256').update(JSON.stringify(def)).digest('hex'), publishedAt: new Date() })
+    .onConflictDoNothing();
+}
+
+/**
+ * A closed administration of `def` given by `org` (to every school below it, or the school
+ * itself), by a fresh coordinator there. Returns its id and the coordinator's actor.
+ */
+export async function closedAdministration(db: Db, org: TestOrg, opts: { def?: InstrumentDefinition; title?: string; daysAgo?: number } = {}) {
+  const def = opts.def ?? reportTestInstrument;
+  const user = await makeUser(db, { role: 'coordinator', org });
+  const actor = await actorOf(db, user.id);
+  const day = 86_400_000;
+  const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+  const ago = (opts.daysAgo ?? 30) * day;
+  const a = await createAdministration(db, actor, {
+    orgId: org.id, instrumentId: def.id, title: opts.title ?? 'Report test', languages: ['en'], opensAt: local(Date.now() + day), closesAt: local(Date.now() + 2 * day), timeZone: 'UTC', consent: 'passive',
+    notice: { en: 'n' }, assent: { en: 'a' }, demographics: ['grade', 'gender_identity', 'self_described_group'], openLink: true, accessCodes: false,
+  } as never);
+  await db.execute(sql`update survey_administrations set opens_at = now() - ${`${ago / 1000} seconds`}::interval, closes_at = now() - ${`${ago / 1000 - 86_400} seconds`}::interval where id = ${a.id}`);
+  return { id: a.id, actor, sites: a.sites.map((s) => s.orgId) };
+}
+
+/** Stores answer sets as responses of an administration at a school, as the public route would. */
+export async function storeResponses(db: Db, administrationId: number, schoolId: number, answers: Record<string, unknown>[], def: InstrumentDefinition = reportTestInstrument): Promise<void> {
+  for (let i = 0; i < answers.length; i += 500) {
+    const rows: ResponseRow[] = answers.slice(i, i + 500).map((a) => ({
+      administrationId, orgId: schoolId, stateId: null, instrumentVersion: def.version, language: 'en', submissionId: randomUUID(), submittedOn: '2026-10-01', blank: Object.keys(a).length === 0, ...encodeResponse(def, a),
+    }));
+    await db.execute(sql`insert into survey_responses (${responseColumns}) values ${sql.join(rows.map((r) => sql`(${responseValues(r)})`), sql`, `)}`);
+  }
+}
