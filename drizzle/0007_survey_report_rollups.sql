@@ -36,6 +36,8 @@ CREATE TABLE "survey_scale_items" (
 	CONSTRAINT "survey_scale_items_instrument_id_instrument_version_scale_item_pk" PRIMARY KEY("instrument_id","instrument_version","scale","item")
 );
 --> statement-breakpoint
+ALTER TABLE "organizations" ADD COLUMN "min_cell_size" integer;--> statement-breakpoint
+ALTER TABLE "organizations" ADD CONSTRAINT "organizations_min_cell_size_check" CHECK ("organizations"."min_cell_size" between 5 and 30);--> statement-breakpoint
 -- Counts now cover every organisation above a school and scale scores: count every response again.
 DELETE FROM "survey_item_counts";--> statement-breakpoint
 UPDATE "survey_responses" SET "rolled" = false WHERE "rolled";

@@ -8,6 +8,7 @@ import { memberRoutes } from '../features/members/server/members.routes.js';
 import { importRoutes } from '../features/organizations/server/directory/directory.routes.js';
 import { organizationRoutes } from '../features/organizations/server/organizations.routes.js';
 import { planRoutes } from '../features/plans/server/plans.routes.js';
+import { reportRoutes } from '../features/reports/server/reports.routes.js';
 import { surveyRoutes } from '../features/surveys/server/surveys.routes.js';
 import { systemRoutes } from './system.routes.js';
 import type { App, Deps } from './http/types.js';
@@ -26,4 +27,5 @@ export const routeModules: ((app: App, deps: Deps) => Promise<void>)[] = [
   coverageRoutes,
   planRoutes,
   surveyRoutes,
+  reportRoutes,
 ];

@@ -22,6 +22,8 @@ export const organizations = pgTable(
     enrolment: integer('enrolment'),
     languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
     status: text('status').notNull().default('active'),
+    /** Smallest group of survey respondents any figure may describe here and below (a network's choice, raised by those below it). */
+    minCellSize: integer('min_cell_size'),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -37,6 +39,7 @@ export const organizations = pgTable(
     uniqueIndex('organizations_top_code_key').on(sql`split_part(${t.path}, '/', 2)`, t.code).where(sql`${t.kind} = 'state'`),
     index('organizations_state_idx').on(t.stateId),
     check('organizations_kind_check', sql`${t.kind} in ('network','state','region','district','school','partner')`),
+    check('organizations_min_cell_size_check', sql`${t.minCellSize} between 5 and 30`),
     check('organizations_status_check', sql`${t.status} in ('active','archived')`),
   ],
 );

@@ -1,0 +1,171 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Agent, expectError, signIn, startTestApp, type TestContext } from '../../../server/test/harness.js';
+import { makeOrg, makeUser, type TestOrg } from '../../../server/test/factories.js';
+import { rollUpResponses } from '../../surveys/server/surveys.rollup.js';
+import type { SurveyReport } from '../reports.contract.js';
+import { closedAdministration, publishReportInstrument, storeResponses } from './reports.fixtures.js';
+
+let ctx: TestContext;
+let w: { network: TestOrg; state: TestOrg; d1: TestOrg; d2: TestOrg; s1: TestOrg; s2: TestOrg; s3: TestOrg; s4: TestOrg };
+let admin: number;
+let people: Record<'state' | 's1viewer' | 's2member', Agent>;
+
+const repeat = <T>(n: number, x: T): T[] => Array.from({ length: n }, () => x);
+
+beforeAll(async () => {
+  ctx = await startTestApp();
+  const db = ctx.db;
+  await publishReportInstrument(db);
+  const network = await makeOrg(db, null, 'network');
+  const state = await makeOrg(db, network, 'state');
+  const d1 = await makeOrg(db, state, 'district', { name: 'D1' });
+  const d2 = await makeOrg(db, state, 'district', { name: 'D2' });
+  const [s1, s2] = [await makeOrg(db, d1, 'school', { name: 'S1' }), await makeOrg(db, d1, 'school', { name: 'S2' })];
+  const [s3, s4] = [await makeOrg(db, d2, 'school', { name: 'S3' }), await makeOrg(db, d2, 'school', { name: 'S4' })];
+  w = { network, state, d1, d2, s1, s2, s3, s4 };
+  // An earlier administration at the state, for the trend: 40 at S2 all favourable on q1.
+  const earlier = await closedAdministration(db, state, { title: 'Spring', daysAgo: 200 });
+  await storeResponses(db, earlier.id, s2.id, repeat(40, { q1: 5, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g6' }));
+  admin = (await closedAdministration(db, state, { title: 'Fall', daysAgo: 20 })).id;
+  // S2: 40 students, hand-computed figures below. q1 in four groups of ten; q4 skipped by the first.
+  await storeResponses(db, admin, s2.id, [
+    ...repeat(10, { q1: 1, q2: 3, q3: 2, r1: 0, grade: 'g6' }),
+    ...repeat(10, { q1: 2, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g6' }),
+    ...repeat(10, { q1: 4, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g7' }),
+    ...repeat(10, { q1: 5, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g7' }),
+  ]);
+  // S1: 12 students, 4 of them in grade 7 (too few to show).
+  await storeResponses(db, admin, s1.id, [...repeat(8, { q1: 4, grade: 'g6' }), ...repeat(4, { q1: 2, grade: 'g7' })]);
+  // D2: S3 has 5 students (too few), S4 30.
+  await storeResponses(db, admin, s3.id, repeat(5, { q1: 1 }));
+  await storeResponses(db, admin, s4.id, repeat(30, { q1: 3 }));
+  while ((await rollUpResponses(db)) > 0);
+  const stateLead = await makeUser(db, { role: 'viewer', org: state });
+  const s1viewer = await makeUser(db, { role: 'viewer', org: s1 });
+  const s2member = await makeUser(db, { role: 'member', org: s2 });
+  people = { state: await signIn(ctx.app, stateLead.email), s1viewer: await signIn(ctx.app, s1viewer.email), s2member: await signIn(ctx.app, s2member.email) };
+});
+afterAll(() => ctx.close());
+
+async function report(agent: Agent, query: string): Promise<SurveyReport> {
+  const res = await agent.get(`/api/surveys/${admin}/report?${query}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+const scale = (r: SurveyReport, id: string) => r.scales.find((s) => s.id === id)!;
+const item = (r: SurveyReport, id: string) => r.items.find((s) => s.id === id)!;
+
+describe('survey report figures', () => {
+  it('gives a school its scales and items, computed by hand', async () => {
+    const r = await report(people.s2member, `org=${w.s2.id}`);
+    expect(r.respondents).toEqual({ n: 40, withheld: null });
+    // q1: ten each of 1, 2, 4, 5 → mean 3, favourable (4 or 5) 50 %, a quarter on each.
+    const q1 = item(r, 'q1').overall;
+    expect(q1.n).toBe(40);
+    expect(q1.mean).toBe(3);
+    expect(q1.favourable).toEqual({ value: 50, coded: null });
+    expect(q1.distribution.map((d) => d.value)).toEqual([25, 25, 0, 25, 25]);
+    // Belonging = mean of q1, q2, q3 with q3 reversed (2 → 4): (8/3, 3, 11/3, 4) → mean 10/3; bands low/mid/high.
+    const belonging = scale(r, 'belonging').overall;
+    expect(belonging.n).toBe(40);
+    expect(belonging.mean).toBeCloseTo(10 / 3, 12);
+    expect(belonging.bands).toEqual([
+      { id: 'low', percent: { value: 0, coded: null } },
+      { id: 'mid', percent: { value: 75, coded: null } },
+      { id: 'high', percent: { value: 25, coded: null } },
+    ]);
+    // Favourable answers: q1 (20 of 40), q2 none, q3 reversed all 40 → 60 of 120.
+    expect(belonging.favourable).toEqual({ value: 50, coded: null });
+    // Total = q1 + q2 + q4, every item needed: the ten without q4 have no score; (10 + 12 + 13) / 3.
+    const total = scale(r, 'total').overall;
+    expect(total.n).toBe(30);
+    expect(total.mean).toBeCloseTo(35 / 3, 12);
+    // Favourable share of q2, q4, r1 (reversed, 0 → 10 favourable): 1 of 2 for ten, 2 of 3 for thirty.
+    const fav = scale(r, 'favourable').overall;
+    expect(fav.n).toBe(40);
+    expect(fav.mean).toBeCloseTo((10 * 50 + 30 * (200 / 3)) / 40, 12);
+    expect(fav.favourable.value).toBeCloseTo((70 / 110) * 100, 12);
+    // Beside its district: S1 and S2 together (52).
+    expect(r.parent?.id).toBe(w.d1.id);
+    expect(item(r, 'q1').parent?.n).toBe(52);
+    expect(item(r, 'q1').parent?.mean).toBeCloseTo((10 + 20 + 40 + 50 + 8 * 4 + 4 * 2) / 52, 12);
+  });
+
+  it('shows the trend over earlier administrations of the same survey', async () => {
+    const r = await report(people.s2member, `org=${w.s2.id}`);
+    const trend = scale(r, 'belonging').trend;
+    expect(trend.map((t) => t.title)).toEqual(['Spring', 'Fall']);
+    // Spring: everyone (5 + 3 + 4) / 3 = 4.
+    expect(trend[0].figure.mean).toBeCloseTo(4, 12);
+    expect(trend[0].figure.favourable.value).toBeCloseTo(200 / 3, 12);
+  });
+
+  it('withholds small groups and the next smallest, and says why', async () => {
+    const r = await report(people.s1viewer, `org=${w.s1.id}&by=grade`);
+    expect(r.columns).toEqual([
+      { key: 'g6', label: 'g6', n: null, withheld: 'small' },
+      { key: 'g7', label: 'g7', n: null, withheld: 'small' },
+    ]);
+    expect(item(r, 'q1').columns.every((c) => c.mean === null && c.n === null)).toBe(true);
+    expect(item(r, 'q1').overall.favourable.value).toBeCloseTo(200 / 3, 12);
+    // Percentages of a group under 40 are coded at the extremes: none of D2's 35 agree on q1.
+    const d2 = await report(people.state, `org=${w.d2.id}`);
+    expect(item(d2, 'q1').overall.favourable).toEqual({ value: 5, coded: 'at_most' });
+    expect(item(d2, 'q1').overall.distribution.map((d) => d.coded)).toEqual([null, 'at_most', null, 'at_most', 'at_most']);
+  });
+
+  it('gives every view of an organisation the same answer, so no subtraction recovers a small school', async () => {
+    const byDistrict = await report(people.state, `org=${w.d2.id}&by=school`);
+    expect(byDistrict.respondents.n).toBe(35);
+    expect(byDistrict.columns.map((c) => [c.label, c.n, c.withheld])).toEqual([
+      ['S3', null, 'small'],
+      ['S4', null, 'complementary'],
+    ]);
+    // Asking for S4 on its own gives nothing either: 35 − 30 would have been S3's 5.
+    const s4 = await report(people.state, `org=${w.s4.id}`);
+    expect(s4.respondents).toEqual({ n: null, withheld: 'complementary' });
+    expect(item(s4, 'q1').overall.mean).toBeNull();
+    expect(scale(s4, 'belonging').overall.mean).toBeNull();
+  });
+
+  it('filters to one group, with the schools side by side under the same plan', async () => {
+    const r = await report(people.state, `org=${w.d1.id}&by=school&filter=grade:g7`);
+    expect(r.filter).toEqual({ dim: 'grade', group: 'g7', label: 'g7' });
+    expect(r.respondents).toEqual({ n: 24, withheld: null });
+    // S1's 4 grade-7 students are withheld, and with them S2's 20 (24 − 20 = 4).
+    expect(r.columns.map((c) => [c.label, c.n, c.withheld])).toEqual([
+      ['S1', null, 'small'],
+      ['S2', null, 'complementary'],
+    ]);
+  });
+
+  it('raises k where a network sets it', async () => {
+    await ctx.db.execute(sql`update organizations set min_cell_size = 12 where id = ${w.network.id}`);
+    const { invalidatePlans } = await import('./reports.plan.js');
+    invalidatePlans();
+    const r = await report(people.state, `org=${w.d1.id}&by=school`);
+    expect(r.k).toBe(12);
+    // S1 has exactly 12: still shown.
+    expect(r.columns.map((c) => c.n)).toEqual([12, 40]);
+    await ctx.db.execute(sql`update organizations set min_cell_size = 13 where id = ${w.network.id}`);
+    invalidatePlans();
+    const r13 = await report(people.state, `org=${w.d1.id}&by=school`);
+    expect(r13.columns.map((c) => c.withheld)).toEqual(['small', 'complementary']);
+    await ctx.db.execute(sql`update organizations set min_cell_size = null where id = ${w.network.id}`);
+    invalidatePlans();
+  });
+
+  it('refuses what it cannot answer, naming what to fix', async () => {
+    expectError(await people.s1viewer.get(`/api/surveys/${admin}/report?org=${w.s2.id}`), 404, 'not_found');
+    expectError(await people.state.get(`/api/surveys/${admin}/report?by=shoe_size`), 400, 'validation_failed', 'by');
+    expectError(await people.state.get(`/api/surveys/${admin}/report?filter=grade:g7&by=gender_identity`), 400, 'validation_failed', 'filter');
+    expectError(await people.state.get(`/api/surveys/${admin}/report?org=${w.s1.id}&by=school`), 400, 'validation_failed', 'by');
+    expectError(await people.state.get(`/api/surveys/999999/report`), 404, 'not_found');
+    const anonymous = await ctx.app.inject({ method: 'GET', url: `/api/surveys/${admin}/report` });
+    expect(anonymous.statusCode).toBe(401);
+    await ctx.db.execute(sql`update survey_administrations set closes_at = now() + interval '1 day' where id = ${admin}`);
+    expectError(await people.state.get(`/api/surveys/${admin}/report`), 409, 'conflict');
+    await ctx.db.execute(sql`update survey_administrations set closes_at = now() - interval '1 day' where id = ${admin}`);
+  });
+});

@@ -1,0 +1,244 @@
+import { eq, sql } from 'drizzle-orm';
+import { can, type Actor } from '../../../server/authz/scope.js';
+import { type Db, queryRows } from '../../../server/db/client.js';
+import { AppError, badRequest, notFound } from '../../../server/http/errors.js';
+import type { InstrumentDefinition } from '../../instruments/model/instrument.schema.js';
+import { allSlots, specOf } from '../../instruments/model/item-types.js';
+import { type LanguageCode, pick } from '../../instruments/model/lang.js';
+import { loadPublishedDefinition } from '../../instruments/server/instruments.service.js';
+import { findOrg } from '../../organizations/server/organizations.queries.js';
+import { windowState } from '../../surveys/server/surveys.service.js';
+import { surveyAdministrations } from '../../surveys/server/surveys.tables.js';
+import { ratedSlots } from '../../surveys/server/surveys.layout.js';
+import type { ItemFigure, ReportQuery, ScaleFigure, ShownPercent, SurveyReport } from '../reports.contract.js';
+import { type Plan, planFor } from './reports.plan.js';
+import { codedPercent, effectiveK, type Reason } from './reports.privacy.js';
+
+type Administration = typeof surveyAdministrations.$inferSelect;
+
+/** An administration whose results may be read: it exists, it is closed, its instrument is known. */
+async function closedAdministration(db: Db, id: number): Promise<{ a: Administration; def: InstrumentDefinition }> {
+  const [a] = await db.select().from(surveyAdministrations).where(eq(surveyAdministrations.id, id));
+  if (!a) throw notFound('Survey');
+  const def = await loadPublishedDefinition(db, a.instrumentId, a.instrumentVersion);
+  if (!def) throw notFound('Survey');
+  return { a, def };
+}
+
+const percent = (part: number, n: number): ShownPercent => codedPercent((part / n) * 100, n);
+const nothing: ShownPercent = { value: null, coded: null };
+
+/** Counts read for the cells a view shows: per organisation and group, item values and scale bands. */
+interface CellCounts {
+  items: Map<string, Map<number, number>>;
+  scales: Map<string, { n: number; sum: number; fav: number; answers: number; bands: Map<number, number> }>;
+}
+
+async function readCells(db: Db, administrationId: number, orgs: number[], dim: string): Promise<CellCounts> {
+  const ids = sql`array[${sql.join(orgs.map((o) => sql`${o}`), sql`, `)}]::int[]`;
+  const dims = dim ? sql`dim in ('', ${dim})` : sql`dim = ''`;
+  const [items, scales] = await Promise.all([
+    queryRows<{ org_id: number; grp: string; item: number; value: number; n: number }>(
+      db,
+      sql`select org_id, grp, item, value, n from survey_item_counts where administration_id = ${administrationId} and org_id = any(${ids}) and ${dims} and item > 0 and value >= 0`,
+    ),
+    queryRows<{ org_id: number; grp: string; scale: number; band: number; n: number; score_sum: number; fav: number; answers: number }>(
+      db,
+      sql`select org_id, grp, scale, band, n, score_sum, fav, answers from survey_scale_counts where administration_id = ${administrationId} and org_id = any(${ids}) and ${dims}`,
+    ),
+  ]);
+  const out: CellCounts = { items: new Map(), scales: new Map() };
+  for (const r of items) {
+    const key = `${r.org_id}|${r.grp}|${r.item}`;
+    const m = out.items.get(key) ?? new Map<number, number>();
+    m.set(r.value, r.n);
+    out.items.set(key, m);
+  }
+  for (const r of scales) {
+    const key = `${r.org_id}|${r.grp}|${r.scale}`;
+    const s = out.scales.get(key) ?? { n: 0, sum: 0, fav: 0, answers: 0, bands: new Map<number, number>() };
+    if (r.band === 0) Object.assign(s, { n: r.n, sum: Number(r.score_sum), fav: r.fav, answers: r.answers });
+    else s.bands.set(r.band, r.n);
+    out.scales.set(key, s);
+  }
+  return out;
+}
+
+/** How one instrument version's rated items and scales read in a report. */
+function layout(def: InstrumentDefinition) {
+  const rated = ratedSlots(def);
+  const slots = new Map(allSlots(def).map((s) => [s.id, s]));
+  const reverse = new Set(def.scales.flatMap((s) => s.reverse ?? []));
+  const items = rated.map((id, i) => {
+    const slot = slots.get(id)!;
+    const range = specOf(slot.item).range?.(slot.item as never, { labelSets: def.labelSets }) ?? { min: 1, max: 5, favorableFrom: 4 };
+    return { id, index: i + 1, slot, range, reverse: reverse.has(id) };
+  });
+  const scales = def.scales.map((s, i) => ({ scale: s, index: i + 1, bands: [...(s.bands ?? [])].sort((a, b) => a.min - b.min) }));
+  return { items, scales };
+}
+type Layout = ReturnType<typeof layout>;
+
+function itemFigure(status: Reason | null | undefined, values: Map<number, number> | undefined, item: Layout['items'][number]): ItemFigure {
+  const points = Array.from({ length: item.range.max - item.range.min + 1 }, (_, i) => item.range.min + i);
+  const n = values ? [...values.values()].reduce((s, x) => s + x, 0) : 0;
+  if (status || !values || n === 0) return { n: status ? null : n, withheld: status ?? null, mean: null, favourable: nothing, distribution: points.map(() => nothing) };
+  let sum = 0;
+  let fav = 0;
+  for (const [v, c] of values) {
+    sum += v * c;
+    if ((item.reverse ? item.range.min + item.range.max - v : v) >= item.range.favorableFrom) fav += c;
+  }
+  return { n, withheld: null, mean: sum / n, favourable: percent(fav, n), distribution: points.map((p) => percent(values.get(p) ?? 0, n)) };
+}
+
+function scaleFigure(status: Reason | null | undefined, counts: CellCounts['scales'] extends Map<string, infer V> ? V | undefined : never, scale: Layout['scales'][number]): ScaleFigure {
+  const bands = scale.bands.map((b) => ({ id: b.id, percent: nothing }));
+  if (status || !counts || counts.n === 0) return { n: status ? null : (counts?.n ?? 0), withheld: status ?? null, mean: null, favourable: nothing, bands };
+  const n = counts.n;
+  return {
+    n,
+    withheld: null,
+    mean: counts.sum / n,
+    favourable: counts.answers ? percent(counts.fav, counts.answers) : nothing,
+    bands: scale.bands.map((b, i) => ({ id: b.id, percent: percent(counts.bands.get(i + 1) ?? 0, n) })),
+  };
+}
+
+/** Reads every figure of one cell (organisation × group) of a plan. */
+function cellReader(plan: Plan | null, counts: CellCounts, lay: Layout) {
+  return (org: number, group: string) => {
+    const at = plan?.shape.cell(org, group);
+    const status = (s: (Reason | null)[] | undefined): Reason | null | undefined => (at === undefined ? undefined : s?.[at]);
+    return {
+      respondents: at === undefined || !plan ? { n: 0, withheld: null } : { n: plan.respondents[at] ? null : plan.values.respondents[at], withheld: plan.respondents[at] },
+      items: lay.items.map((it) => itemFigure(at === undefined ? null : status(plan!.items.get(it.index)) ?? plan!.respondents[at], counts.items.get(`${org}|${group}|${it.index}`), it)),
+      scales: lay.scales.map((sc) => scaleFigure(at === undefined ? null : status(plan!.scales.get(sc.index)) ?? plan!.respondents[at], counts.scales.get(`${org}|${group}|${sc.index}`), sc)),
+    };
+  };
+}
+
+/**
+ * The report of a closed survey administration for one organisation the caller may read: every
+ * scale and rated item overall, beside the parent organisation, side by side by school or by a
+ * demographic question, with the trend over earlier comparable administrations. Every figure
+ * comes from the roll-ups through one suppression plan per administration and grouping.
+ * @throws AppError not_found | conflict (not closed yet) | validation_failed (unknown grouping)
+ */
+export async function getSurveyReport(db: Db, actor: Actor, administrationId: number, query: ReportQuery): Promise<SurveyReport> {
+  const { a, def } = await closedAdministration(db, administrationId);
+  const adminOrg = await findOrg(db, a.orgId);
+  if (!adminOrg) throw notFound('Survey');
+  const lang = query.lang as LanguageCode;
+  const text = (w: Parameters<typeof pick>[0]) => pick(w, lang, def.defaultLanguage);
+
+  // Demographic questions this administration asked.
+  const dimensions = def.sections
+    .flatMap((s) => s.items)
+    .filter((i): i is Extract<typeof i, { choices: unknown }> => 'demographic' in i && !!i.demographic && a.demographics.includes(i.id))
+    .map((i) => ({ id: i.id, label: text(i.text), multi: i.type === 'multiple_choice', choices: i.choices }));
+  const [filterDim, filterGroup] = query.filter?.split(':') ?? [];
+  if (filterDim && !dimensions.some((d) => d.id === filterDim)) throw badRequest(`This survey did not ask "${filterDim}"; filter by one of: ${dimensions.map((d) => d.id).join(', ') || 'none'}.`, 'filter');
+  const by = query.by ?? null;
+  if (by && by !== 'school' && !dimensions.some((d) => d.id === by)) throw badRequest(`Group by "school" or one of: ${dimensions.map((d) => d.id).join(', ') || 'none'}.`, 'by');
+  if (by && by !== 'school' && filterDim) throw badRequest('Two demographic questions cannot be combined: choose groups side by side, or a filter with schools side by side.', 'filter');
+  const dimId = filterDim ?? (by && by !== 'school' ? by : '');
+  const dim = dimensions.find((d) => d.id === dimId);
+
+  if (windowState(a) !== 'closed') throw new AppError('conflict', 'Results appear once the survey has closed, so that no one can be singled out by comparing figures from day to day.');
+  const plan = await planFor(db, a.id, dimId, dim?.multi ?? false);
+
+  // The organisation reported on: asked for, or the highest one the caller may read.
+  let orgId = query.org;
+  if (!orgId) {
+    const readable = [...plan.nodes.values()].filter((n) => can(actor, 'survey.read', n)).sort((x, y) => x.path.length - y.path.length)[0];
+    orgId = can(actor, 'survey.read', adminOrg) ? adminOrg.id : readable?.id;
+  }
+  const org = orgId ? await findOrg(db, orgId) : undefined;
+  const covered = org && (plan.nodes.has(org.id) || org.path.startsWith(adminOrg.path));
+  if (!org || !covered || !can(actor, 'survey.read', org)) throw notFound('Results for this organisation');
+  const node = plan.nodes.get(org.id);
+  const parent = node?.parentId ? plan.nodes.get(node.parentId) ?? null : null;
+  const children = [...plan.nodes.values()].filter((n) => n.parentId === org.id).sort((x, y) => x.name.localeCompare(y.name));
+  if (by === 'school' && org.kind === 'school') throw badRequest('A school has no schools below it; group by a demographic question instead.', 'by');
+
+  const group = filterGroup ?? '';
+  const columnKeys = by === 'school' ? children.map((c) => String(c.id)) : by ? plan.groups : [];
+  const lay = layout(def);
+  const counts = await readCells(db, a.id, [org.id, ...(parent ? [parent.id] : []), ...(by === 'school' ? children.map((c) => c.id) : [])], dimId);
+  const read = cellReader(plan, counts, lay);
+  const here = read(org.id, group);
+  const above = parent ? read(parent.id, group) : null;
+  const columns = columnKeys.map((key) => (by === 'school' ? read(Number(key), group) : read(org.id, key)));
+  const groupLabel = (d: (typeof dimensions)[number] | undefined, key: string) => text(d?.choices.find((c) => c.value === key)?.label) || key;
+
+  const trend = await trendOf(db, a, org.id, dimId, dim?.multi ?? false, group);
+
+  const elements = new Map<string, { scales: string[]; items: string[] }>();
+  for (const s of def.scales) for (const t of s.tags ?? []) elements.set(t, { scales: [...(elements.get(t)?.scales ?? []), s.id], items: elements.get(t)?.items ?? [] });
+  for (const it of lay.items) for (const t of [...(it.slot.item.tags ?? []), ...(it.slot.rowId && it.slot.item.type === 'matrix' ? it.slot.item.rows.find((r) => r.id === it.slot.rowId)?.tags ?? [] : [])]) {
+    const e = elements.get(t) ?? { scales: [], items: [] };
+    if (!e.items.includes(it.id)) e.items.push(it.id);
+    elements.set(t, e);
+  }
+  const ref = (o: { id: number; name: string; kind: string }) => ({ id: o.id, name: o.name, kind: o.kind });
+  const labelSetOf = (it: Layout['items'][number]) => ('labelSet' in it.slot.item ? def.labelSets[it.slot.item.labelSet] : undefined);
+  return {
+    administration: { id: a.id, title: a.title, instrumentId: a.instrumentId, instrumentVersion: a.instrumentVersion, opensAt: a.opensAt.toISOString(), closesAt: a.closesAt.toISOString(), org: ref(adminOrg) },
+    org: ref(org),
+    parent: parent ? ref(parent) : null,
+    k: node?.k ?? effectiveK(null),
+    respondents: here.respondents,
+    dimensions: dimensions.map((d) => ({ id: d.id, label: d.label, multi: d.multi, groups: plan.groups.length && d.id === dimId ? plan.groups.map((g) => ({ key: g, label: groupLabel(d, g) })) : d.choices.map((c) => ({ key: c.value, label: text(c.label) })) })),
+    by,
+    filter: filterDim ? { dim: filterDim, group, label: groupLabel(dim, group) } : null,
+    columns: columnKeys.map((key, i) => ({ key, label: by === 'school' ? children[i].name : groupLabel(dim, key), ...columns[i].respondents })),
+    scales: lay.scales.map((sc, i) => ({
+      id: sc.scale.id,
+      title: text(sc.scale.title),
+      method: sc.scale.method,
+      tags: sc.scale.tags ?? [],
+      bands: sc.bands.map((b) => ({ id: b.id, label: text(b.label) })),
+      overall: here.scales[i],
+      parent: above?.scales[i] ?? null,
+      columns: columns.map((c) => c.scales[i]),
+      trend: [...trend.map((t) => ({ administrationId: t.id, title: t.title, closesAt: t.closesAt, figure: t.scales.get(sc.scale.id)! })).filter((t) => t.figure), { administrationId: a.id, title: a.title, closesAt: a.closesAt.toISOString(), figure: here.scales[i] }],
+    })),
+    items: lay.items.map((it, i) => ({
+      id: it.id,
+      text: it.slot.rowId && it.slot.item.type === 'matrix' ? text(it.slot.item.rows.find((r) => r.id === it.slot.rowId)?.text) : text(it.slot.item.text),
+      scales: def.scales.filter((s) => s.items.includes(it.id)).map((s) => s.id),
+      reverse: it.reverse,
+      tags: it.slot.item.tags ?? [],
+      points: Array.from({ length: it.range.max - it.range.min + 1 }, (_, p) => ({ value: it.range.min + p, label: text(labelSetOf(it)?.labels[p]) || String(it.range.min + p) })),
+      overall: here.items[i],
+      parent: above?.items[i] ?? null,
+      columns: columns.map((c) => c.items[i]),
+    })),
+    elements: [...elements].map(([r, e]) => ({ ref: r, ...e })).sort((x, y) => x.ref.localeCompare(y.ref)),
+  };
+}
+
+/**
+ * Up to four earlier closed administrations of the same instrument with respondents at the
+ * organisation, newest last, each read through its own plan. Scales match by id across versions.
+ */
+async function trendOf(db: Db, a: Administration, orgId: number, dim: string, multi: boolean, group: string) {
+  const earlier = await queryRows<{ id: number }>(
+    db,
+    sql`select a.id from survey_administrations a
+        join survey_item_counts c on c.administration_id = a.id and c.org_id = ${orgId} and c.item = 0 and c.value = 0 and c.dim = '' and c.grp = '' and c.n > 0
+        where a.instrument_id = ${a.instrumentId} and a.id <> ${a.id} and a.closes_at <= least(now(), ${a.closesAt})
+        order by a.closes_at desc, a.id desc limit 4`,
+  );
+  const out: { id: number; title: string; closesAt: string; scales: Map<string, ScaleFigure> }[] = [];
+  for (const { id } of earlier.reverse()) {
+    const { a: e, def } = await closedAdministration(db, id);
+    const plan = await planFor(db, id, dim, multi);
+    const lay = layout(def);
+    const counts = await readCells(db, id, [orgId], dim);
+    const cell = cellReader(plan, counts, lay)(orgId, group);
+    out.push({ id, title: e.title, closesAt: e.closesAt.toISOString(), scales: new Map(lay.scales.map((sc, i) => [sc.scale.id, cell.scales[i]])) });
+  }
+  return out;
+}
