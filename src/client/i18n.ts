@@ -22,10 +22,10 @@ function initialLanguage(): Language {
 }
 
 /**
- * Features may keep their strings beside their pages (`src/features/<f>/ui/locales/<lang>.json`,
+ * Features may keep their strings beside their pages (`src/features/<f>/ui/[<part>/]locales/<lang>.json`,
  * each under its own top-level key) so that work on two features never edits one file.
  */
-const featureBundles = import.meta.glob<Record<string, unknown>>('../features/*/ui/locales/*.json', { eager: true, import: 'default' });
+const featureBundles = import.meta.glob<Record<string, unknown>>('../features/*/ui/**/locales/*.json', { eager: true, import: 'default' });
 function withFeatures(lang: Language, base: Record<string, unknown>): Record<string, unknown> {
   const merged = { ...base };
   for (const [file, bundle] of Object.entries(featureBundles)) if (file.endsWith(`/${lang}.json`)) Object.assign(merged, bundle);

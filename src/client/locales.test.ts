@@ -7,10 +7,16 @@ const root = new URL('..', import.meta.url).pathname;
 function bundles(): { name: string; files: Record<string, Record<string, unknown>> }[] {
   const read = (dir: string) => Object.fromEntries(['en', 'fr', 'es'].map((l) => [l, JSON.parse(readFileSync(join(dir, `${l}.json`), 'utf8'))]));
   const out = [{ name: 'client', files: read(join(root, 'client/locales')) }];
-  for (const f of readdirSync(join(root, 'features'))) {
-    const dir = join(root, 'features', f, 'ui/locales');
-    if (existsSync(dir)) out.push({ name: f, files: read(dir) });
-  }
+  // Every locales folder under a feature's ui folder, at any depth.
+  const walk = (dir: string, name: string) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      if (e.name === 'locales') out.push({ name, files: read(join(dir, e.name)) });
+      else walk(join(dir, e.name), `${name}/${e.name}`);
+    }
+  };
+  for (const f of readdirSync(join(root, 'features'))) walk(join(root, 'features', f, 'ui'), f);
   return out;
 }
 function flatten(o: Record<string, unknown>, prefix = ''): Map<string, string> {
