@@ -215,6 +215,106 @@ async function benchIngest() {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Survey reports at scale: 1,000,000 responses × 20 items over 1,000 schools in 40 districts and
+ * 2 states, counted by the roll-up, then read over HTTP; the same state figures are also computed
+ * straight from the responses for the ratio.
+ */
+async function benchReports() {
+  const { closedAdministration, publishReportInstrument, wideInstrument } = await import('../src/features/reports/server/reports.fixtures.js');
+  const { rollUpResponses } = await import('../src/features/surveys/server/surveys.rollup.js');
+  const database = await createTestDatabase();
+  const db = database.db;
+  await syncShippedContent(db);
+  const def = wideInstrument(20);
+  await publishReportInstrument(db, def);
+  const network = await makeOrg(db, null, 'network');
+  const states = [await makeOrg(db, network, 'state'), await makeOrg(db, network, 'state')];
+  const districtIds = await reserveOrgIds(db, 40);
+  await db.insert(organizations).values(districtIds.map((id, d) => ({ id, parentId: states[d % 2].id, stateId: states[d % 2].id, kind: 'district', code: `D${d}`, name: `District ${d}`, path: `${states[d % 2].path}${id}/`, depth: 2 })));
+  const schoolIds = await reserveOrgIds(db, 1000);
+  await db.insert(organizations).values(
+    schoolIds.map((id, i) => {
+      const d = i % 40;
+      const state = states[d % 2];
+      return { id, parentId: districtIds[d], stateId: state.id, kind: 'school', code: `S${i}`, name: `School ${String(i).padStart(4, '0')}`, path: `${state.path}${districtIds[d]}/${id}/`, depth: 3 };
+    }),
+  );
+  const admin = await closedAdministration(db, network, { def, title: 'Bench' });
+  // 1,000 responses per school: 20 ratings (some skipped), grade, gender (a rare answer too), groups.
+  let t = performance.now();
+  for (let i = 0; i < schoolIds.length; i += 50) {
+    const ids = schoolIds.slice(i, i + 50);
+    await queryRows(db, sql`insert into survey_responses (submission_id, administration_id, org_id, state_id, instrument_version, language, submitted_on, ratings, groups, other, blank)
+      select gen_random_uuid(), ${admin.id}::int, o.id, o.state_id, 1, 'en', '2026-10-01',
+        array(select case when abs(hashint4(g * 7919 + x * 104729 + o.id)) % 23 = 0 then null else (1 + abs(hashint4(g * 31 + x * 17 + o.id * 13)) % 5)::smallint end from generate_series(1, 20) x),
+        jsonb_build_object('grade', 'g' || (6 + g % 3), 'gender_identity', case when g % 200 = 1 then 'nb' when g % 2 = 0 then 'girl' else 'boy' end)
+          || case when g % 7 = 0 then '{"self_described_group": ["newcomer"]}'::jsonb else '{}'::jsonb end,
+        '{}'::jsonb, false
+      from organizations o cross join generate_series(1, 1000) g where o.id = any(${`{${ids.join(',')}}`}::int[])`);
+  }
+  console.log(`reports: 1,000,000 responses stored in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  t = performance.now();
+  let counted = 0;
+  for (let n; (n = await rollUpResponses(db, 10_000)) > 0; ) counted += n;
+  const rollMs = performance.now() - t;
+  await queryRows(db, sql`analyze`);
+  const [{ rows }] = await queryRows<{ rows: number }>(db, sql`select (select count(*) from survey_item_counts)::int + (select count(*) from survey_scale_counts)::int as rows`);
+  console.log(`reports: roll-up counted ${counted.toLocaleString('en')} responses in ${(rollMs / 1000).toFixed(1)} s (${Math.round(counted / (rollMs / 1000)).toLocaleString('en')}/s) into ${rows.toLocaleString('en')} rows`);
+
+  const lead = await makeUser(db, { role: 'viewer', org: network, email: 'bench-reports@example.test' });
+  const app = await buildApp({ db, config: testConfig({ loginRateLimitPerMinute: 1_000_000 }), serveClient: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: lead.email, password: TEST_PASSWORD }) });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const get = async (url: string) => {
+    const res = await fetch(base + url, { headers: { cookie } });
+    if (res.status !== 200) throw new Error(`${url} ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  const report = `/api/surveys/${admin.id}/report`;
+  const state = states[0].id;
+  // The first read of a grouping makes its suppression plan for the whole administration.
+  for (const [label, url] of [['everyone', `${report}?org=${state}`], ['by grade', `${report}?org=${state}&by=grade`], ['by groups (many answers)', `${report}?org=${state}&by=self_described_group`]] as const) {
+    t = performance.now();
+    await get(url);
+    console.log(`reports: first read, plan ${label}: ${(performance.now() - t).toFixed(0)} ms`);
+  }
+  const cases: [string, string, string][] = [
+    ['state dashboard (20 items, 4 scales, beside the network, trend)', `${report}?org=${state}`, engine === 'PGlite' ? '150' : '50'],
+    ['state by district', `${report}?org=${state}&by=school`, ''],
+    ['state by grade', `${report}?org=${state}&by=grade`, ''],
+    ['district by school (25 schools)', `${report}?org=${districtIds[4]}&by=school`, ''],
+    ['one school', `${report}?org=${schoolIds[123]}`, engine === 'PGlite' ? '' : '30'],
+    ['one school by gender', `${report}?org=${schoolIds[123]}&by=gender_identity`, ''],
+  ];
+  let dashboardP50 = 0;
+  for (const [label, url, goal] of cases) {
+    await get(url);
+    const { times } = await load(100, 4, () => get(url));
+    if (url === cases[0][1]) dashboardP50 = percentile(times, 50);
+    console.log(`reports: ${label}: ${summary(times)}${goal ? ` — goal p95 ≤ ${goal} ms` : ''}`);
+  }
+  // The same state figures (respondents and every item's distribution, overall) from the responses.
+  const raw = async () =>
+    queryRows(db, sql`select x.ord, x.v, count(*) from survey_responses r join organizations o on o.id = r.org_id
+      cross join lateral unnest(r.ratings) with ordinality x(v, ord)
+      where r.administration_id = ${admin.id} and o.path like ${`${states[0].path}%`} and x.v is not null group by 1, 2`);
+  await raw();
+  const rawTimes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await raw();
+    rawTimes.push(performance.now() - t0);
+  }
+  const rawP50 = percentile(rawTimes, 50);
+  console.log(`reports: the state's item figures from raw responses in SQL: p50 ${rawP50.toFixed(0)} ms; ratio to the dashboard's p50: ${(rawP50 / dashboardP50).toFixed(0)}× — goal ≥ 25×`);
+  await app.close();
+  await database.close();
+}
+
 /** The respondent page's JavaScript, gzipped, from a fresh build (the budget is 80 KB). */
 async function benchRespondentBundle() {
   const { ensureClientBuilt } = await import('../scripts/build-client.mjs');
@@ -230,4 +330,5 @@ if (!only || only === 'import') await benchImport();
 if (!only || only === 'tree') await benchTreeAndLogin();
 if (!only || only === 'assessments') await benchAssessments();
 if (!only || only === 'ingest') await benchIngest();
+if (!only || only === 'reports') await benchReports();
 if ((!only && engine === 'PGlite') || only === 'bundle') await benchRespondentBundle();

@@ -13,3 +13,12 @@ export const PRIVACY = {
   bottomPercent: 5,
   topPercent: 95,
 } as const;
+
+/**
+ * The minimum cell size at an organisation: the network's k (kept within 5–30), raised by any
+ * organisation on the way down, never lowered.
+ */
+export function effectiveK(networkK: number | null | undefined, raisedBelow: (number | null | undefined)[] = []): number {
+  const base = Math.min(PRIVACY.maxK, Math.max(PRIVACY.minK, networkK ?? PRIVACY.defaultK));
+  return raisedBelow.reduce<number>((k, r) => (r != null && r > k ? Math.min(PRIVACY.maxK, r) : k), base);
+}

@@ -30,6 +30,8 @@ export const orgDetail = orgSummary.extend({
   can: abilitiesSchema,
   createdAt: z.string(),
   archivedAt: z.string().nullable(),
+  /** Survey privacy: the k set here (null when none), and the k that applies from above. */
+  privacy: z.object({ minCellSize: z.number().nullable(), fromAbove: z.number() }),
 });
 export type OrgDetail = z.infer<typeof orgDetail>;
 
@@ -62,6 +64,8 @@ export const updateOrgBody = z
     gradeSpan: gradeSpan.optional(),
     enrolment: z.number().int().min(0).max(10_000_000).nullable().optional(),
     languages: languages.optional(),
+    /** Smallest group of survey respondents shown here and below (5–30); null goes back to what is set above. */
+    minCellSize: z.number().int().min(5, 'The smallest group cannot be under 5.').max(30, 'The smallest group cannot be over 30.').nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'Send at least one field to change.');
 export const moveOrgBody = z.object({ parentId: z.number().int().positive() });

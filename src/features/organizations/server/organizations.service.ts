@@ -1,9 +1,10 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { type Actor, assertCan, can, inScope, inScopeFor, roleAt } from '../../../server/authz/scope.js';
 import type { Db, DbOrTx } from '../../../server/db/client.js';
 import { badRequest, conflict, forbidden, notFound } from '../../../server/http/errors.js';
 import { allowedParents, type OrgKind } from '../../../shared/organizations.js';
 import { abilitiesOf, permissionNames, type Permission } from '../../../shared/permissions.js';
+import { effectiveK } from '../../../shared/privacy.js';
 import { emitTreeMove, emitSubtreeChange } from '../../../server/tree-events.js';
 import { writeAudit } from '../../audit/server/audit.service.js';
 import type { OrgDetail, OrgList } from '../organizations.contract.js';
@@ -100,9 +101,13 @@ export async function listOrgs(
 
 /** One organisation with its breadcrumb (only the part the caller may see) and the caller's abilities there. */
 export async function getOrgDetail(db: Db, actor: Actor, id: number): Promise<OrgDetail> {
-  const [row] = await db.select({ ...summaryColumns, path: organizations.path, languages: organizations.languages, createdAt: organizations.createdAt, archivedAt: organizations.archivedAt }).from(organizations).where(eq(organizations.id, id));
+  const [row] = await db
+    .select({ ...summaryColumns, path: organizations.path, languages: organizations.languages, createdAt: organizations.createdAt, archivedAt: organizations.archivedAt, minCellSize: organizations.minCellSize })
+    .from(organizations)
+    .where(eq(organizations.id, id));
   assertCanRead(actor, row);
-  const ancestors = (await findAncestors(db, row.path)).filter((a) => roleAt(actor, a.path) !== null);
+  const above = await findAncestors(db, row.path);
+  const ancestors = above.filter((a) => roleAt(actor, a.path) !== null);
   const role = roleAt(actor, row.path);
   return {
     ...presentOrgSummary(row),
@@ -112,7 +117,17 @@ export async function getOrgDetail(db: Db, actor: Actor, id: number): Promise<Or
     can: role ? abilitiesOf(role) : noAbilities(),
     createdAt: row.createdAt.toISOString(),
     archivedAt: row.archivedAt?.toISOString() ?? null,
+    privacy: { minCellSize: row.minCellSize, fromAbove: await kFromAbove(db, row.path) },
   };
+}
+
+/** The survey k that organisations above this one set (the network's, raised on the way down). */
+async function kFromAbove(db: DbOrTx, path: string): Promise<number> {
+  const ids = path.split('/').filter(Boolean).map(Number).slice(0, -1);
+  if (!ids.length) return effectiveK(null);
+  const rows = await db.select({ id: organizations.id, k: organizations.minCellSize }).from(organizations).where(inArray(organizations.id, ids));
+  const k = new Map(rows.map((r) => [r.id, r.k]));
+  return effectiveK(k.get(ids[0]), ids.slice(1).map((id) => k.get(id)));
 }
 
 function assertPlacement(kind: OrgKind, parent: OrgRow | null): void {
@@ -184,10 +199,15 @@ export async function updateOrg(
   db: Db,
   { actor, ip }: Audited,
   id: number,
-  patch: { code?: string; name?: string; country?: string | null; gradeSpan?: string | null; enrolment?: number | null; languages?: string[] },
+  patch: { code?: string; name?: string; country?: string | null; gradeSpan?: string | null; enrolment?: number | null; languages?: string[]; minCellSize?: number | null },
 ): Promise<OrgDetail> {
   const org = await findOrg(db, id);
   assertCan(actor, 'org.update', org);
+  if (patch.minCellSize != null && org!.parentId !== null) {
+    // Below the network, k may only be raised: a district cannot show smaller groups than its network allows.
+    const above = await kFromAbove(db, org!.path);
+    if (patch.minCellSize < above) throw badRequest(`Organisations above this one show no group under ${above}; you may raise it here, not lower it.`, 'minCellSize');
+  }
   // Compared as JSON so lists (languages) count as changed only when they differ.
   const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && JSON.stringify((org as Record<string, unknown>)[k]) !== JSON.stringify(v)));
   if (changes.gradeSpan === '') changes.gradeSpan = null;

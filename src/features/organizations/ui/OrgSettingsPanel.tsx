@@ -15,6 +15,7 @@ export function OrgSettingsPanel({ org }: { org: OrgDetail }) {
   return (
     <Stack gap="lg">
       {org.can['org.update'] && <EditForm org={org} />}
+      {org.can['org.update'] && org.kind !== 'partner' && <PrivacyForm org={org} />}
       {org.can['org.move'] && org.parentId !== null && org.status === 'active' && <MoveForm org={org} />}
       {org.can['org.archive'] && <ArchiveSection org={org} />}
     </Stack>
@@ -45,6 +46,42 @@ function EditForm({ org }: { org: OrgDetail }) {
               <NumberInput label={t('fields.enrolment')} min={0} value={enrolment} onChange={(v) => setEnrolment(typeof v === 'number' ? v : '')} error={fieldError(update.error, 'enrolment')} />
             </Group>
           )}
+          <SuccessNote show={update.isSuccess}>{t('common.saved')}</SuccessNote>
+          <SubmitRow loading={update.isPending}>{t('common.save')}</SubmitRow>
+        </Stack>
+      </form>
+    </Section>
+  );
+}
+
+/** The smallest group of survey respondents any figure may describe here and below. */
+function PrivacyForm({ org }: { org: OrgDetail }) {
+  const { t } = useTranslation();
+  const [k, setK] = useState<number | ''>(org.privacy.minCellSize ?? '');
+  const update = useUpdateOrgMutation(org.id);
+  const top = org.parentId === null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    update.mutate({ minCellSize: k === '' ? null : k });
+  };
+  return (
+    <Section title={t('orgs.settings.privacy')}>
+      <Text size="sm" mb="sm">
+        {top ? t('orgs.settings.privacyHelpTop', { k: org.privacy.fromAbove }) : t('orgs.settings.privacyHelp', { k: org.privacy.fromAbove })}
+      </Text>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <NumberInput
+            label={t('orgs.settings.privacyK')}
+            description={t('orgs.settings.privacyKHint')}
+            min={top ? 5 : org.privacy.fromAbove}
+            max={30}
+            value={k}
+            placeholder={String(org.privacy.fromAbove)}
+            onChange={(v) => setK(typeof v === 'number' ? v : '')}
+            error={fieldError(update.error, 'minCellSize')}
+          />
+          <ErrorAlert error={update.error && !isFieldError(update.error, ['minCellSize']) ? update.error : null} />
           <SuccessNote show={update.isSuccess}>{t('common.saved')}</SuccessNote>
           <SubmitRow loading={update.isPending}>{t('common.save')}</SubmitRow>
         </Stack>

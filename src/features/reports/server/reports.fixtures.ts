@@ -83,3 +83,33 @@ export async function storeResponses(db: Db, administrationId: number, schoolId:
     await db.execute(sql`insert into survey_responses (${responseColumns}) values ${sql.join(rows.map((r) => sql`(${responseValues(r)})`), sql`, `)}`);
   }
 }
+
+/**
+ * A survey of `items` agree/disagree questions in scales of five (the second item of each
+ * reversed), with grade, gender and self-described groups: the shape of the benchmark's survey.
+ */
+export function wideInstrument(items = 20): InstrumentDefinition {
+  const ids = Array.from({ length: items }, (_, i) => `item_${i + 1}`);
+  return instrumentDefinition.parse({
+    ...reportTestInstrument,
+    id: 'report_wide',
+    title: t('Wide survey'),
+    sections: [
+      {
+        id: 'main',
+        title: t('Main'),
+        items: [
+          ...ids.map((id) => ({ id, type: 'likert', labelSet: 'agree5', text: t(id) })),
+          ...reportTestInstrument.sections[0].items.filter((i) => 'demographic' in i && i.demographic),
+        ],
+      },
+    ],
+    scales: Array.from({ length: Math.ceil(items / 5) }, (_, s) => ({
+      id: `scale_${s + 1}`,
+      title: t(`Scale ${s + 1}`),
+      items: ids.slice(s * 5, s * 5 + 5),
+      reverse: [ids[s * 5 + 1]].filter(Boolean),
+      method: s % 2 ? 'mean' : 'percent_favorable',
+    })),
+  });
+}

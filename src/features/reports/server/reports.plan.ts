@@ -32,7 +32,7 @@ export interface Plan {
 }
 
 let generation = 0;
-/** Tree moves and k changes make every plan stale. */
+/** Tree moves make every plan stale. */
 export function invalidatePlans(): void {
   generation++;
 }
@@ -56,8 +56,8 @@ async function loadNodes(db: DbOrTx, administrationId: number) {
     const k = effectiveK(raw.get(root)?.min_cell_size, below.map((id) => raw.get(id)?.min_cell_size));
     nodes.set(r.id, { id: r.id, parentId: r.parent_id, name: r.name, kind: r.kind, path: r.path, k });
   }
-  // Any counted response, tree move or k setting changes the stamp (moves and settings through the generation).
-  const stamp = `${generation}:${rows.length}:${rows.reduce((s, r) => s + r.n, 0)}`;
+  // Any counted response, k setting or tree move (through the generation) changes the stamp.
+  const stamp = `${generation}:${rows.length}:${rows.reduce((s, r) => s + r.n, 0)}:${rows.map((r) => r.min_cell_size ?? '').join(',')}`;
   return { nodes, stamp };
 }
 

@@ -5,14 +5,7 @@ import { PRIVACY } from '../../../shared/privacy.js';
  * through here before they leave the server (DESIGN.md §3).
  */
 
-/**
- * The minimum cell size at an organisation: the network's k (kept within 5–30), raised by any
- * organisation on the way down, never lowered.
- */
-export function effectiveK(networkK: number | null | undefined, raisedBelow: (number | null | undefined)[] = []): number {
-  const base = Math.min(PRIVACY.maxK, Math.max(PRIVACY.minK, networkK ?? PRIVACY.defaultK));
-  return raisedBelow.reduce<number>((k, r) => (r != null && r > k ? Math.min(PRIVACY.maxK, r) : k), base);
-}
+export { effectiveK } from '../../../shared/privacy.js';
 
 export interface Cell<K extends string = string> {
   key: K;
@@ -45,12 +38,24 @@ export interface Relation {
  * - an exact check: no small cell may be pinned down by any combination of the relations (linear
  *   algebra over the withheld cells); when one is, its smallest shown neighbour is withheld.
  * Deterministic: the same table always gets the same answer, whoever asks and through which view.
+ *
+ * `decided` holds cells whose fate another table showing the same figures has settled: `null`
+ * stays shown (never withheld here), a reason stays withheld and must not be pinned down here
+ * either, whatever its size; `undefined` is for this table to decide.
  */
-export function guardTable(values: readonly number[], relations: readonly Relation[], k: number | readonly number[], withheld: ReadonlyMap<number, Reason> = new Map()): (Reason | null)[] {
+export function guardTable(
+  values: readonly number[],
+  relations: readonly Relation[],
+  k: number | readonly number[],
+  withheld: ReadonlyMap<number, Reason> = new Map(),
+  decided: readonly (Reason | null | undefined)[] = [],
+): (Reason | null)[] {
   // k may differ per cell (an organisation that raised it); a relation protects with its largest.
   const kOf = typeof k === 'number' ? () => k : (i: number) => k[i];
-  const status: (Reason | null)[] = values.map((v, i) => withheld.get(i) ?? (v > 0 && v < kOf(i) ? 'small' : null));
-  const sensitive = (i: number) => status[i] === 'small' || (withheld.has(i) && values[i] < kOf(i));
+  const free = (i: number) => decided[i] === undefined;
+  const status: (Reason | null)[] = values.map((v, i) => (free(i) ? (withheld.get(i) ?? (v > 0 && v < kOf(i) ? 'small' : null)) : decided[i]!));
+  // A figure withheld by another table is protected here too: two tables together never reveal it.
+  const sensitive = (i: number) => status[i] === 'small' || (withheld.has(i) && values[i] < kOf(i)) || (!free(i) && status[i] !== null);
   const relationsOf: number[][] = values.map(() => []);
   relations.forEach((r, ri) => {
     relationsOf[r.total].push(ri);
@@ -61,10 +66,10 @@ export function guardTable(values: readonly number[], relations: readonly Relati
     status[i] = 'complementary';
     for (const ri of relationsOf[i]) queue.add(ri);
   };
-  /** The shown cell with the smallest positive count among `cells` (ties: lowest index). */
+  /** The shown cell with the smallest positive count among `cells` that this table may withhold (ties: lowest index). */
   const smallestShown = (cells: number[]) => {
     let best = -1;
-    for (const c of cells) if (status[c] === null && values[c] > 0 && (best < 0 || values[c] < values[best])) best = c;
+    for (const c of cells) if (status[c] === null && values[c] > 0 && free(c) && (best < 0 || values[c] < values[best])) best = c;
     return best;
   };
   const settle = () => {
@@ -81,7 +86,8 @@ export function guardTable(values: readonly number[], relations: readonly Relati
         while (held < 2 || sum < k) {
           const next = smallestShown(parts);
           if (next < 0) {
-            hold(total);
+            // A total shown by another table stays: its parts are then all withheld, every one that holds anyone.
+            if (free(total)) hold(total);
             break;
           }
           hold(next);

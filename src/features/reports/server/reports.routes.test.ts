@@ -140,20 +140,29 @@ describe('survey report figures', () => {
     ]);
   });
 
-  it('raises k where a network sets it', async () => {
-    await ctx.db.execute(sql`update organizations set min_cell_size = 12 where id = ${w.network.id}`);
-    const { invalidatePlans } = await import('./reports.plan.js');
-    invalidatePlans();
+  it('raises k where a network sets it, and lets those below raise it but never lower it', async () => {
+    const netAdmin = await signIn(ctx.app, (await makeUser(ctx.db, { role: 'admin', org: w.network })).email);
+    const d1Admin = await signIn(ctx.app, (await makeUser(ctx.db, { role: 'admin', org: w.d1 })).email);
+    expectError(await netAdmin.request('PATCH', `/api/orgs/${w.network.id}`, { minCellSize: 4 }), 400, 'validation_failed', 'minCellSize');
+    expect((await netAdmin.request('PATCH', `/api/orgs/${w.network.id}`, { minCellSize: 12 })).statusCode).toBe(200);
     const r = await report(people.state, `org=${w.d1.id}&by=school`);
     expect(r.k).toBe(12);
     // S1 has exactly 12: still shown.
     expect(r.columns.map((c) => c.n)).toEqual([12, 40]);
-    await ctx.db.execute(sql`update organizations set min_cell_size = 13 where id = ${w.network.id}`);
-    invalidatePlans();
+    // The district may not go below its network's 12, but may raise it to 13: S1 is then too small.
+    const lower = await d1Admin.request('PATCH', `/api/orgs/${w.d1.id}`, { minCellSize: 11 });
+    expectError(lower, 400, 'validation_failed', 'minCellSize');
+    expect(lower.json().error.message).toContain('12');
+    const raised = await d1Admin.request('PATCH', `/api/orgs/${w.d1.id}`, { minCellSize: 13 });
+    expect(raised.json().privacy).toEqual({ minCellSize: 13, fromAbove: 12 });
     const r13 = await report(people.state, `org=${w.d1.id}&by=school`);
+    expect(r13.k).toBe(13);
     expect(r13.columns.map((c) => c.withheld)).toEqual(['small', 'complementary']);
-    await ctx.db.execute(sql`update organizations set min_cell_size = null where id = ${w.network.id}`);
-    invalidatePlans();
+    // D2 keeps the network's 12.
+    expect((await report(people.state, `org=${w.d2.id}`)).k).toBe(12);
+    await d1Admin.request('PATCH', `/api/orgs/${w.d1.id}`, { minCellSize: null });
+    await netAdmin.request('PATCH', `/api/orgs/${w.network.id}`, { minCellSize: null });
+    expect((await report(people.state, `org=${w.d1.id}`)).k).toBe(10);
   });
 
   it('refuses what it cannot answer, naming what to fix', async () => {
