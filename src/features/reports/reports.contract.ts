@@ -86,3 +86,13 @@ export const surveyReport = z.object({
   elements: z.array(z.object({ ref: z.string(), scales: z.array(z.string()), items: z.array(z.string()) })),
 });
 export type SurveyReport = z.infer<typeof surveyReport>;
+
+export const commentsQuery = z.object({ org: z.coerce.number().int().positive().optional(), lang: languageSchema.default('en') });
+/** Free-text answers of an organisation's respondents, per question, in alphabetical order (never in the order given). */
+export const surveyComments = z.object({
+  org: orgRef,
+  /** Null when the organisation's respondents are too few (or withheld): no answer is listed then. */
+  withheld: withheldReason,
+  questions: z.array(z.object({ id: z.string(), text: z.string(), total: z.number(), answers: z.array(z.string()) })),
+});
+export type SurveyComments = z.infer<typeof surveyComments>;

@@ -33,6 +33,7 @@ export const reportTestInstrument: InstrumentDefinition = instrumentDefinition.p
       items: [
         ...['q1', 'q2', 'q3', 'q4'].map((id) => ({ id, type: 'likert', labelSet: 'agree5', text: t(id), tags: ['connectedness:relationships'], notApplicable: true })),
         { id: 'r1', type: 'rating', min: 0, max: 10, text: t('r1') },
+        { id: 'comment', type: 'text', multiline: true, text: t('Anything else?') },
         { id: 'grade', type: 'single_choice', demographic: 'grade', text: t('Grade'), choices: ['g6', 'g7', 'g8'].map((value) => ({ value, label: t(value) })) },
         { id: 'gender_identity', type: 'single_choice', demographic: 'gender_identity', text: t('Gender'), choices: ['girl', 'boy', 'nb'].map((value) => ({ value, label: t(value) })) },
         { id: 'self_described_group', type: 'multiple_choice', demographic: 'self_described_group', text: t('Groups'), choices: ['newcomer', 'disability'].map((value) => ({ value, label: t(value) })) },

@@ -36,9 +36,15 @@ beforeAll(async () => {
     ...repeat(10, { q1: 5, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g7' }),
   ]);
   // S1: 12 students, 4 of them in grade 7 (too few to show).
-  await storeResponses(db, admin, s1.id, [...repeat(8, { q1: 4, grade: 'g6' }), ...repeat(4, { q1: 2, grade: 'g7' })]);
+  // Two of them left a comment (S1 is large enough for comments to be listed).
+  await storeResponses(db, admin, s1.id, [
+    ...repeat(6, { q1: 4, grade: 'g6' }),
+    { q1: 4, grade: 'g6', comment: 'More clubs at lunch' },
+    { q1: 4, grade: 'g6', comment: ' A quiet room ' },
+    ...repeat(4, { q1: 2, grade: 'g7' }),
+  ]);
   // D2: S3 has 5 students (too few), S4 30.
-  await storeResponses(db, admin, s3.id, repeat(5, { q1: 1 }));
+  await storeResponses(db, admin, s3.id, [...repeat(4, { q1: 1 }), { q1: 1, comment: 'I am the only one in my class who says this' }]);
   await storeResponses(db, admin, s4.id, repeat(30, { q1: 3 }));
   while ((await rollUpResponses(db)) > 0);
   const stateLead = await makeUser(db, { role: 'viewer', org: state });
@@ -163,6 +169,24 @@ describe('survey report figures', () => {
     await d1Admin.request('PATCH', `/api/orgs/${w.d1.id}`, { minCellSize: null });
     await netAdmin.request('PATCH', `/api/orgs/${w.network.id}`, { minCellSize: null });
     expect((await report(people.state, `org=${w.d1.id}`)).k).toBe(10);
+  });
+
+  it('lists free-text answers only for groups of at least k, only to coordinators, alphabetically, audited', async () => {
+    const coordinator = await signIn(ctx.app, (await makeUser(ctx.db, { role: 'coordinator', org: w.state })).email);
+    const s1 = (await coordinator.get(`/api/surveys/${admin}/comments?org=${w.s1.id}`)).json();
+    expect(s1.withheld).toBeNull();
+    expect(s1.questions).toEqual([{ id: 'comment', text: 'Anything else?', total: 2, answers: ['A quiet room', 'More clubs at lunch'] }]);
+    // S3's five students: nothing listed, and S4 (withheld beside it) neither.
+    const s3 = (await coordinator.get(`/api/surveys/${admin}/comments?org=${w.s3.id}`)).json();
+    expect(s3.withheld).toBe('small');
+    expect(s3.questions[0].answers).toEqual([]);
+    expect((await coordinator.get(`/api/surveys/${admin}/comments?org=${w.s4.id}`)).json().withheld).toBe('complementary');
+    // D2 as a whole (35) lists S3's comment: a group of at least k.
+    expect((await coordinator.get(`/api/surveys/${admin}/comments?org=${w.d2.id}`)).json().questions[0].total).toBe(1);
+    // Viewers and members do not read free text.
+    expectError(await people.state.get(`/api/surveys/${admin}/comments?org=${w.s1.id}`), 403, 'forbidden');
+    const audited = (await ctx.db.execute(sql`select count(*)::int as n from audit_log where action = 'survey.comments_read'`)) as unknown as { rows: { n: number }[] };
+    expect(audited.rows[0].n).toBe(2);
   });
 
   it('refuses what it cannot answer, naming what to fix', async () => {

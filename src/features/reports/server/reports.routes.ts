@@ -1,9 +1,9 @@
 import type { App, Deps } from '../../../server/http/types.js';
 import { onSubtreeChange, onTreeMove } from '../../../server/tree-events.js';
 import { authErrors, errorBodySchema, idParam } from '../../../shared/schemas.js';
-import { reportQuery, surveyReport } from '../reports.contract.js';
+import { commentsQuery, reportQuery, surveyComments, surveyReport } from '../reports.contract.js';
 import { invalidatePlans } from './reports.plan.js';
-import { getSurveyReport } from './reports.service.js';
+import { getSurveyComments, getSurveyReport } from './reports.service.js';
 
 const tags = ['reports'];
 
@@ -21,5 +21,15 @@ export async function reportRoutes(app: App, { db }: Deps): Promise<void> {
       response: { 200: surveyReport, 409: errorBodySchema, ...authErrors },
     },
     handler: (request) => getSurveyReport(db, request.actor, request.params.id, request.query),
+  });
+  app.get('/api/surveys/:id/comments', {
+    schema: {
+      tags,
+      summary: "Free-text answers of an organisation's respondents, when there are at least k (coordinators and admins)",
+      params: idParam,
+      querystring: commentsQuery,
+      response: { 200: surveyComments, 409: errorBodySchema, ...authErrors },
+    },
+    handler: (request) => getSurveyComments(db, request.actor, request.params.id, request.query),
   });
 }

@@ -1,28 +1,30 @@
 import { eq, sql } from 'drizzle-orm';
-import { can, type Actor } from '../../../server/authz/scope.js';
+import { can, likePrefix, type Actor } from '../../../server/authz/scope.js';
 import { type Db, queryRows } from '../../../server/db/client.js';
-import { AppError, badRequest, notFound } from '../../../server/http/errors.js';
+import { AppError, badRequest, forbidden, notFound } from '../../../server/http/errors.js';
 import type { InstrumentDefinition } from '../../instruments/model/instrument.schema.js';
 import { allSlots, specOf } from '../../instruments/model/item-types.js';
 import { type LanguageCode, pick } from '../../instruments/model/lang.js';
 import { loadPublishedDefinition } from '../../instruments/server/instruments.service.js';
-import { findOrg } from '../../organizations/server/organizations.queries.js';
+import { findOrg, type OrgRow } from '../../organizations/server/organizations.queries.js';
+import { writeAudit } from '../../audit/server/audit.service.js';
 import { windowState } from '../../surveys/server/surveys.service.js';
 import { surveyAdministrations } from '../../surveys/server/surveys.tables.js';
 import { ratedSlots } from '../../surveys/server/surveys.layout.js';
-import type { ItemFigure, ReportQuery, ScaleFigure, ShownPercent, SurveyReport } from '../reports.contract.js';
+import type { ItemFigure, ReportQuery, ScaleFigure, ShownPercent, SurveyComments, SurveyReport } from '../reports.contract.js';
 import { type Plan, planFor } from './reports.plan.js';
 import { codedPercent, effectiveK, type Reason } from './reports.privacy.js';
 
 type Administration = typeof surveyAdministrations.$inferSelect;
 
 /** An administration whose results may be read: it exists, it is closed, its instrument is known. */
-async function closedAdministration(db: Db, id: number): Promise<{ a: Administration; def: InstrumentDefinition }> {
+async function closedAdministration(db: Db, id: number): Promise<{ a: Administration; def: InstrumentDefinition; adminOrg: OrgRow }> {
   const [a] = await db.select().from(surveyAdministrations).where(eq(surveyAdministrations.id, id));
-  if (!a) throw notFound('Survey');
-  const def = await loadPublishedDefinition(db, a.instrumentId, a.instrumentVersion);
-  if (!def) throw notFound('Survey');
-  return { a, def };
+  const def = a ? await loadPublishedDefinition(db, a.instrumentId, a.instrumentVersion) : null;
+  const adminOrg = a ? await findOrg(db, a.orgId) : undefined;
+  if (!a || !def || !adminOrg) throw notFound('Survey');
+  if (windowState(a) !== 'closed') throw new AppError('conflict', 'Results appear once the survey has closed, so that no one can be singled out by comparing figures from day to day.');
+  return { a, def, adminOrg };
 }
 
 const percent = (part: number, n: number): ShownPercent => codedPercent((part / n) * 100, n);
@@ -119,6 +121,24 @@ function cellReader(plan: Plan | null, counts: CellCounts, lay: Layout) {
 }
 
 /**
+ * The organisation reported on: the one asked for, else the administration's own, else the
+ * highest one with respondents that the caller may read. It must take part in the
+ * administration (have respondents, or sit below the organisation that gave it).
+ */
+async function resolveOrg(db: Db, actor: Actor, adminOrg: OrgRow, plan: Plan, asked: number | undefined, permission: 'survey.read' | 'survey.run'): Promise<OrgRow> {
+  let orgId = asked;
+  if (!orgId) {
+    const readable = [...plan.nodes.values()].filter((n) => can(actor, permission, n)).sort((x, y) => x.path.length - y.path.length)[0];
+    orgId = can(actor, permission, adminOrg) ? adminOrg.id : readable?.id;
+  }
+  const org = orgId ? await findOrg(db, orgId) : undefined;
+  const covered = org && (plan.nodes.has(org.id) || org.path.startsWith(adminOrg.path));
+  if (!org || !covered || !can(actor, 'survey.read', org)) throw notFound('Results for this organisation');
+  if (!can(actor, permission, org)) throw forbidden('Reading free-text answers needs a coordinator or admin role.');
+  return org;
+}
+
+/**
  * The report of a closed survey administration for one organisation the caller may read: every
  * scale and rated item overall, beside the parent organisation, side by side by school or by a
  * demographic question, with the trend over earlier comparable administrations. Every figure
@@ -126,9 +146,7 @@ function cellReader(plan: Plan | null, counts: CellCounts, lay: Layout) {
  * @throws AppError not_found | conflict (not closed yet) | validation_failed (unknown grouping)
  */
 export async function getSurveyReport(db: Db, actor: Actor, administrationId: number, query: ReportQuery): Promise<SurveyReport> {
-  const { a, def } = await closedAdministration(db, administrationId);
-  const adminOrg = await findOrg(db, a.orgId);
-  if (!adminOrg) throw notFound('Survey');
+  const { a, def, adminOrg } = await closedAdministration(db, administrationId);
   const lang = query.lang as LanguageCode;
   const text = (w: Parameters<typeof pick>[0]) => pick(w, lang, def.defaultLanguage);
 
@@ -145,18 +163,9 @@ export async function getSurveyReport(db: Db, actor: Actor, administrationId: nu
   const dimId = filterDim ?? (by && by !== 'school' ? by : '');
   const dim = dimensions.find((d) => d.id === dimId);
 
-  if (windowState(a) !== 'closed') throw new AppError('conflict', 'Results appear once the survey has closed, so that no one can be singled out by comparing figures from day to day.');
   const plan = await planFor(db, a.id, dimId, dim?.multi ?? false);
 
-  // The organisation reported on: asked for, or the highest one the caller may read.
-  let orgId = query.org;
-  if (!orgId) {
-    const readable = [...plan.nodes.values()].filter((n) => can(actor, 'survey.read', n)).sort((x, y) => x.path.length - y.path.length)[0];
-    orgId = can(actor, 'survey.read', adminOrg) ? adminOrg.id : readable?.id;
-  }
-  const org = orgId ? await findOrg(db, orgId) : undefined;
-  const covered = org && (plan.nodes.has(org.id) || org.path.startsWith(adminOrg.path));
-  if (!org || !covered || !can(actor, 'survey.read', org)) throw notFound('Results for this organisation');
+  const org = await resolveOrg(db, actor, adminOrg, plan, query.org, 'survey.read');
   const node = plan.nodes.get(org.id);
   const parent = node?.parentId ? plan.nodes.get(node.parentId) ?? null : null;
   const children = [...plan.nodes.values()].filter((n) => n.parentId === org.id).sort((x, y) => x.name.localeCompare(y.name));
@@ -241,4 +250,39 @@ async function trendOf(db: Db, a: Administration, orgId: number, dim: string, mu
     out.push({ id, title: e.title, closesAt: e.closesAt.toISOString(), scales: new Map(lay.scales.map((sc, i) => [sc.scale.id, cell.scales[i]])) });
   }
   return out;
+}
+
+/**
+ * Free-text answers of one organisation's respondents (DESIGN.md §3.5): only when its group of
+ * respondents is shown (at least k, not withheld), only to coordinators and admins, never with a
+ * demographic filter, listed alphabetically so nothing follows the order they came in. Audited.
+ * @throws AppError not_found | forbidden | conflict (not closed yet)
+ */
+export async function getSurveyComments(db: Db, actor: Actor, administrationId: number, query: { org?: number; lang: string }): Promise<SurveyComments> {
+  const { a, def, adminOrg } = await closedAdministration(db, administrationId);
+  const plan = await planFor(db, a.id, '', false);
+  const org = await resolveOrg(db, actor, adminOrg, plan, query.org, 'survey.run');
+  const at = plan.shape.cell(org.id, '');
+  const withheld = at === undefined ? null : plan.respondents[at];
+  const textItems = def.sections.flatMap((s) => s.items).filter((i) => i.type === 'text');
+  const lang = query.lang as LanguageCode;
+  const ref = { id: org.id, name: org.name, kind: org.kind };
+  if (withheld || at === undefined || !textItems.length) return { org: ref, withheld, questions: textItems.map((i) => ({ id: i.id, text: pick(i.text, lang, def.defaultLanguage), total: 0, answers: [] })) };
+  const rows = await queryRows<{ key: string; value: string; total: number }>(
+    db,
+    sql`with t as (
+          select e.key, btrim(e.value) as value from survey_responses r join organizations o on o.id = r.org_id
+          cross join lateral jsonb_each_text(r.other) e
+          where r.administration_id = ${a.id} and o.path like ${likePrefix(org.path)} and e.key = any(${`{${textItems.map((i) => i.id).join(',')}}`}::text[]) and btrim(e.value) <> '')
+        select key, value, (count(*) over (partition by key))::int as total from t order by key, value limit 2000`,
+  );
+  await writeAudit(db, { action: 'survey.comments_read', actor, org, targetType: 'survey_administration', targetId: a.id, details: { answers: rows.length } });
+  return {
+    org: ref,
+    withheld: null,
+    questions: textItems.map((i) => {
+      const mine = rows.filter((r) => r.key === i.id);
+      return { id: i.id, text: pick(i.text, lang, def.defaultLanguage), total: mine[0]?.total ?? 0, answers: mine.slice(0, 500).map((r) => r.value) };
+    }),
+  };
 }
