@@ -8,6 +8,7 @@ import { memberRoutes } from '../features/members/server/members.routes.js';
 import { importRoutes } from '../features/organizations/server/directory/directory.routes.js';
 import { organizationRoutes } from '../features/organizations/server/organizations.routes.js';
 import { planRoutes } from '../features/plans/server/plans.routes.js';
+import { reportExportRoutes } from '../features/reports/server/reports.export.routes.js';
 import { reportRoutes } from '../features/reports/server/reports.routes.js';
 import { surveyRoutes } from '../features/surveys/server/surveys.routes.js';
 import { systemRoutes } from './system.routes.js';
@@ -28,4 +29,5 @@ export const routeModules: ((app: App, deps: Deps) => Promise<void>)[] = [
   planRoutes,
   surveyRoutes,
   reportRoutes,
+  reportExportRoutes,
 ];
