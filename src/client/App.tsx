@@ -17,6 +17,7 @@ import { InvitationPage } from '../features/members/ui/InvitationPage.js';
 import { ImportPage } from '../features/organizations/ui/ImportPage.js';
 import { OrgBrowserPage } from '../features/organizations/ui/OrgBrowserPage.js';
 import { OrgPage } from '../features/organizations/ui/OrgPage.js';
+import { SurveyReportPage } from '../features/reports/ui/SurveyReportPage.js';
 import { AdministrationPage } from '../features/surveys/ui/AdministrationPage.js';
 import { SurveySetupPage } from '../features/surveys/ui/SurveySetupPage.js';
 import { ApiError } from './api.js';
@@ -84,6 +85,7 @@ export function App() {
               <Route path="/assessments/:id" element={<AssessmentPage />} />
               <Route path="/assessments/:id/results" element={<AssessmentResultsPage />} />
               <Route path="/surveys/:id" element={<AdministrationPage />} />
+              <Route path="/surveys/:id/results" element={<SurveyReportPage />} />
               <Route path="/import" element={<ImportPage />} />
               <Route path="/audit" element={<AuditPage />} />
               <Route path="/account" element={<AccountPage />} />

@@ -83,6 +83,11 @@ function Administration({ a }: { a: AdministrationDetail }) {
           </Anchor>
         </Group>
         <PageTitle>{a.title}</PageTitle>
+        {a.state === 'closed' && (
+          <Anchor component={Link} to={`/surveys/${a.id}/results`} fw={600} display="inline-block" py={10}>
+            {t('reports.seeResults')}
+          </Anchor>
+        )}
         <div ref={createdNote} tabIndex={-1}>
           <SuccessNote show={created}>{a.accessCodes && a.can.manage ? t('surveys.createdWithCodes') : t('surveys.created')}</SuccessNote>
         </div>
