@@ -100,9 +100,27 @@ export function guardTable(
       }
     }
   };
+  /**
+   * What a reader knows: the shown cells, and the withheld parts of a shown total of 0, which are
+   * 0 too (counts are never negative), and so on down.
+   */
+  const known = () => {
+    const view = [...status];
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const { total, parts } of relations)
+        if (view[total] === null && values[total] === 0)
+          for (const p of parts)
+            if (view[p] !== null) {
+              view[p] = null;
+              changed = true;
+            }
+    }
+    return view;
+  };
   settle();
   for (;;) {
-    const exposed = determinedCells(values.length, relations, status).filter(sensitive);
+    const exposed = determinedCells(values.length, relations, known()).filter(sensitive);
     if (!exposed.length) break;
     let added = 0;
     for (const i of exposed) {

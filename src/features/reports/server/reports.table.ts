@@ -78,10 +78,34 @@ export function tableValues(shape: TableShape, count: (org: number, group: strin
 /**
  * Guards one measure (respondents, answers to an item, valid scale scores) over a table, starting
  * from what a coarser measure withheld (a withheld group's answers are withheld too).
+ *
+ * The everyone column holds the same figures in every grouping of an administration and in the
+ * table grouped no way, and a reader may put any of these views side by side. So it is decided
+ * once, exactly as the table grouped no way decides it (same cells, relations and order), and
+ * kept here: the groups alone absorb what the grouping needs withheld, and an organisation's
+ * withheld everyone figure stays unknown from its groups too. Groups of two questions share no
+ * other figure, so no two views together reveal what neither does alone.
  */
 export function guardMeasure(shape: TableShape, values: number[], kOfOrg: (org: number) => number, inherited?: readonly (Reason | null)[]): (Reason | null)[] {
+  const width = shape.columns.length;
   const k = shape.orgs.flatMap((org) => shape.columns.map(() => kOfOrg(org)));
   const withheld = new Map<number, Reason>();
   inherited?.forEach((r, i) => r && withheld.set(i, r));
-  return guardTable(values, shape.relations, k, withheld);
+  if (width === 1) return guardTable(values, shape.relations, k, withheld);
+  const everyoneOnly: TableShape = {
+    orgs: shape.orgs,
+    columns: [''],
+    relations: shape.relations.filter((r) => r.total % width === 0 && r.parts.every((p) => p % width === 0)).map((r) => ({ total: r.total / width, parts: r.parts.map((p) => p / width) })),
+    size: shape.orgs.length,
+    cell: (org, column) => (column === '' ? shape.cell(org, '')! / width : undefined),
+  };
+  const everyone = guardMeasure(
+    everyoneOnly,
+    shape.orgs.map((_, o) => values[o * width]),
+    kOfOrg,
+    inherited && shape.orgs.map((_, o) => inherited[o * width]),
+  );
+  const decided = new Array<Reason | null | undefined>(shape.size);
+  everyone.forEach((r, o) => (decided[o * width] = r));
+  return guardTable(values, shape.relations, k, withheld, decided);
 }
