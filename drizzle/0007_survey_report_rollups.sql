@@ -1,3 +1,13 @@
+CREATE TABLE "survey_cell_counts" (
+	"administration_id" integer NOT NULL,
+	"dim" text NOT NULL,
+	"item" smallint NOT NULL,
+	"org_id" integer NOT NULL,
+	"grp" text NOT NULL,
+	"n" integer NOT NULL,
+	CONSTRAINT "survey_cell_counts_administration_id_dim_item_org_id_grp_pk" PRIMARY KEY("administration_id","dim","item","org_id","grp")
+);
+--> statement-breakpoint
 CREATE TABLE "survey_layouts" (
 	"instrument_id" text NOT NULL,
 	"instrument_version" integer NOT NULL,

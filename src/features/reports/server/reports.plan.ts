@@ -45,8 +45,8 @@ async function loadNodes(db: DbOrTx, administrationId: number) {
   const rows = await queryRows<{ id: number; parent_id: number | null; name: string; kind: string; path: string; min_cell_size: number | null; n: number }>(
     db,
     sql`select o.id, o.parent_id, o.name, o.kind, o.path, o.min_cell_size, c.n
-        from survey_item_counts c join organizations o on o.id = c.org_id
-        where c.administration_id = ${administrationId} and c.item = 0 and c.value = 0 and c.dim = '' and c.grp = '' and c.n > 0
+        from survey_cell_counts c join organizations o on o.id = c.org_id
+        where c.administration_id = ${administrationId} and c.dim = '' and c.item = 0 and c.grp = '' and c.n > 0
         order by o.path`,
   );
   const raw = new Map(rows.map((r) => [r.id, r]));
@@ -80,17 +80,12 @@ export async function planFor(db: DbOrTx, administrationId: number, dim: string,
 }
 
 async function makePlan(db: DbOrTx, administrationId: number, dim: string, multi: boolean, nodes: Map<number, PlanNode>): Promise<Plan> {
-  const dims = dim ? sql`dim in ('', ${dim})` : sql`dim = ''`;
-  const [items, scales] = await Promise.all([
-    queryRows<{ org_id: number; grp: string; item: number; n: number }>(
-      db,
-      sql`select org_id, grp, item, sum(n)::int as n from survey_item_counts where administration_id = ${administrationId} and ${dims} and value >= 0 group by dim, org_id, grp, item`,
-    ),
-    queryRows<{ org_id: number; grp: string; scale: number; n: number }>(
-      db,
-      sql`select org_id, grp, scale, n from survey_scale_counts where administration_id = ${administrationId} and ${dims} and band = 0`,
-    ),
-  ]);
+  const cells = await queryRows<{ org_id: number; grp: string; item: number; n: number }>(
+    db,
+    sql`select org_id, grp, item, n from survey_cell_counts where administration_id = ${administrationId} and dim in ('', ${dim})`,
+  );
+  const items = cells.filter((r) => r.item >= 0);
+  const scales = cells.filter((r) => r.item < 0).map((r) => ({ ...r, scale: -r.item }));
   const groups = [...new Set(items.filter((r) => r.grp !== '').map((r) => r.grp))].sort();
   const shape = tableShape([...nodes.values()].map((n) => ({ id: n.id, parentId: n.parentId })), dim ? { groups, multi } : null);
   const kOf = (org: number) => nodes.get(org)?.k ?? effectiveK(null);

@@ -51,10 +51,12 @@ export async function rollUpResponses(db: DbOrTx, limit = 1000): Promise<number>
           group by 1, 2, 3, 4, 5, 6
           union all
           select administration_id, org_id, 0::smallint, 0::smallint, dim, grp, count(*)::int from cells group by 1, 2, 5, 6),
+        counted_up as (
+          select c.administration_id, anc.id as org_id, c.item, c.value, c.dim, c.grp, sum(c.n)::int as n from counted c ${placesOf}
+          group by 1, 2, 3, 4, 5, 6),
         added as (
           insert into survey_item_counts (administration_id, org_id, item, value, dim, grp, n)
-          select c.administration_id, anc.id, c.item, c.value, c.dim, c.grp, sum(c.n)::int from counted c ${placesOf}
-          group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
+          select * from counted_up order by 1, 2, 3, 4, 5, 6
           on conflict (administration_id, org_id, item, value, dim, grp) do update set n = survey_item_counts.n + excluded.n
           returning 1),
         points as (
@@ -80,20 +82,40 @@ export async function rollUpResponses(db: DbOrTx, limit = 1000): Promise<number>
           from scale_cells group by 1, 2, 3, 5, 6
           union all
           select administration_id, org_id, scale, band, dim, grp, count(*)::int, 0, 0, 0 from scale_cells where band > 0 group by 1, 2, 3, 4, 5, 6),
+        scale_up as (
+          select c.administration_id, anc.id as org_id, c.scale, c.band, c.dim, c.grp, sum(c.n)::int as n, sum(c.score_sum) as score_sum, sum(c.fav)::int as fav, sum(c.answers)::int as answers
+          from scale_counted c ${placesOf}
+          group by 1, 2, 3, 4, 5, 6),
         scales_added as (
           insert into survey_scale_counts (administration_id, org_id, scale, band, dim, grp, n, score_sum, fav, answers)
-          select c.administration_id, anc.id, c.scale, c.band, c.dim, c.grp, sum(c.n)::int, sum(c.score_sum), sum(c.fav)::int, sum(c.answers)::int
-          from scale_counted c ${placesOf}
-          group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
+          select * from scale_up order by 1, 2, 3, 4, 5, 6
           on conflict (administration_id, org_id, scale, band, dim, grp) do update set n = survey_scale_counts.n + excluded.n,
             score_sum = survey_scale_counts.score_sum + excluded.score_sum, fav = survey_scale_counts.fav + excluded.fav,
             answers = survey_scale_counts.answers + excluded.answers
+          returning 1),
+        cells_added as (
+          insert into survey_cell_counts (administration_id, dim, item, org_id, grp, n)
+          select administration_id, dim, item, org_id, grp, sum(n)::int from (
+            select administration_id, dim, item, org_id, grp, n from counted_up where value >= 0
+            union all
+            select administration_id, dim, -scale, org_id, grp, n from scale_up where band = 0) x
+          group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+          on conflict (administration_id, dim, item, org_id, grp) do update set n = survey_cell_counts.n + excluded.n
           returning 1)
-        select (select count(*)::int from batch) as n, (select count(*) from added) as cells, (select count(*) from scales_added) as scale_cells`,
+        select (select count(*)::int from batch) as n, (select count(*) from added) as cells, (select count(*) from scales_added) as scale_cells, (select count(*) from cells_added) as plan_cells`,
     );
     return r.n;
   });
 }
+
+/** The count tables above schools: their key columns (besides administration and organisation) and summed columns. */
+const countTables = [
+  { table: 'survey_item_counts', keys: ['item', 'value', 'dim', 'grp'], sums: ['n'] },
+  { table: 'survey_scale_counts', keys: ['scale', 'band', 'dim', 'grp'], sums: ['n', 'score_sum', 'fav', 'answers'] },
+  { table: 'survey_cell_counts', keys: ['dim', 'item', 'grp'], sums: ['n'] },
+] as const;
+const intArray = (xs: number[]) => sql`array[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::int[]`;
+const cols = (names: readonly string[], prefix = '') => sql.raw(names.map((c) => prefix + c).join(', '));
 
 /**
  * Keeps the counts of organisations above a school in step when an organisation moves: what its
@@ -107,29 +129,22 @@ export async function followSurveyMove(tx: DbOrTx, move: { orgId: number; oldPat
   const newAbove = ids(move.newPath).filter((id) => id !== move.orgId);
   const leaving = oldAbove.filter((id) => !newAbove.includes(id));
   const joining = newAbove.filter((id) => !oldAbove.includes(id));
-  if (!leaving.length && !joining.length) return;
-  const intArray = (xs: number[]) => sql`array[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::int[]`;
-  for (const [table, key, sets] of [
-    ['survey_item_counts', 'item, value', 'n = t.n + d.sign * d.n'],
-    ['survey_scale_counts', 'scale, band', 'n = t.n + d.sign * d.n, score_sum = t.score_sum + d.sign * d.score_sum, fav = t.fav + d.sign * d.fav, answers = t.answers + d.sign * d.answers'],
-  ] as const) {
-    const cols = table === 'survey_item_counts' ? 'n' : 'n, score_sum, fav, answers';
-    if (leaving.length)
-      await tx.execute(sql`update ${sql.raw(table)} t set ${sql.raw(sets)}
-        from (select administration_id, ${sql.raw(key)}, dim, grp, ${sql.raw(cols)}, -1 as sign from ${sql.raw(table)} where org_id = ${move.orgId}) d
-        where t.administration_id = d.administration_id and t.org_id = any(${intArray(leaving)})
-          and (t.${sql.raw(key.split(', ')[0])}, t.${sql.raw(key.split(', ')[1])}, t.dim, t.grp) = (d.${sql.raw(key.split(', ')[0])}, d.${sql.raw(key.split(', ')[1])}, d.dim, d.grp)`);
+  for (const { table, keys, sums } of countTables) {
+    const t = sql.raw(table);
+    const keyMatch = sql.raw(keys.map((k) => `t.${k} = d.${k}`).join(' and '));
+    if (leaving.length) {
+      await tx.execute(sql`update ${t} t set ${sql.raw(sums.map((c) => `${c} = t.${c} - d.${c}`).join(', '))}
+        from (select administration_id, ${cols(keys)}, ${cols(sums)} from ${t} where org_id = ${move.orgId}) d
+        where t.administration_id = d.administration_id and t.org_id = any(${intArray(leaving)}) and ${keyMatch}`);
+      // Ancestors left with nothing of an administration keep no rows for it.
+      await tx.execute(sql`delete from ${t} where org_id = any(${intArray(leaving)}) and n = 0`);
+    }
     if (joining.length)
-      await tx.execute(sql`insert into ${sql.raw(table)} (administration_id, org_id, ${sql.raw(key)}, dim, grp, ${sql.raw(cols)})
-        select d.administration_id, j.id, ${sql.raw(key.split(', ').map((k) => `d.${k}`).join(', '))}, d.dim, d.grp, ${sql.raw(cols.split(', ').map((c) => `d.${c}`).join(', '))}
-        from ${sql.raw(table)} d cross join unnest(${intArray(joining)}) j(id) where d.org_id = ${move.orgId}
-        order by 1, 2, 3, 4, 5, 6
-        on conflict (administration_id, org_id, ${sql.raw(key)}, dim, grp) do update set ${sql.raw(cols.split(', ').map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', '))}`);
-  }
-  // Ancestors left with nothing of an administration keep no rows for it.
-  if (leaving.length) {
-    await tx.execute(sql`delete from survey_item_counts where org_id = any(${intArray(leaving)}) and n = 0`);
-    await tx.execute(sql`delete from survey_scale_counts where org_id = any(${intArray(leaving)}) and n = 0`);
+      await tx.execute(sql`insert into ${t} (administration_id, org_id, ${cols(keys)}, ${cols(sums)})
+        select d.administration_id, j.id, ${cols(keys, 'd.')}, ${cols(sums, 'd.')}
+        from ${t} d cross join unnest(${intArray(joining)}) j(id) where d.org_id = ${move.orgId}
+        order by 1, 2, ${cols(keys)}
+        on conflict (administration_id, org_id, ${cols(keys)}) do update set ${sql.raw(sums.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', '))}`);
   }
 }
 
@@ -144,18 +159,23 @@ export async function followSurveySubtreeChange(tx: DbOrTx, change: { path: stri
     sql`select distinct s.administration_id as id from survey_sites s join organizations o on o.id = s.org_id where o.path like ${likePrefix(change.path)}`,
   );
   for (const { id } of admins) {
-    for (const [table, key, cols] of [
-      ['survey_item_counts', 'item, value', ['n']],
-      ['survey_scale_counts', 'scale, band', ['n', 'score_sum', 'fav', 'answers']],
-    ] as const) {
-      await tx.execute(sql`delete from ${sql.raw(table)} where administration_id = ${id} and org_id not in (select org_id from survey_sites where administration_id = ${id})`);
-      await tx.execute(sql`insert into ${sql.raw(table)} (administration_id, org_id, ${sql.raw(key)}, dim, grp, ${sql.raw(cols.join(', '))})
-        select c.administration_id, anc.id, ${sql.raw(key.split(', ').map((k) => `c.${k}`).join(', '))}, c.dim, c.grp, ${sql.raw(cols.map((x) => `sum(c.${x})`).join(', '))}
-        from ${sql.raw(table)} c ${placesOf}
+    for (const { table, keys, sums } of countTables) {
+      const t = sql.raw(table);
+      await tx.execute(sql`delete from ${t} where administration_id = ${id} and org_id not in (select org_id from survey_sites where administration_id = ${id})`);
+      await tx.execute(sql`insert into ${t} (administration_id, org_id, ${cols(keys)}, ${cols(sums)})
+        select c.administration_id, anc.id, ${cols(keys, 'c.')}, ${sql.raw(sums.map((x) => `sum(c.${x})`).join(', '))}
+        from ${t} c ${placesOf}
         where c.administration_id = ${id} and anc.id <> c.org_id
-        group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`);
+        group by c.administration_id, anc.id, ${cols(keys, 'c.')} order by 1, 2`);
     }
   }
+}
+
+/** Drops every count of an administration (its responses are being deleted in the same transaction). */
+export async function forgetCounts(tx: DbOrTx, administrationId: number): Promise<void> {
+  // Hold the roll-up off until this commits, so no count of a deleted response survives.
+  await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`);
+  for (const { table } of countTables) await tx.execute(sql`delete from ${sql.raw(table)} where administration_id = ${administrationId}`);
 }
 
 /**

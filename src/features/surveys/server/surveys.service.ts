@@ -14,7 +14,8 @@ import { ACCESS_CODE_LENGTH, hashCode, LINK_CODE_LENGTH, randomCode } from './su
 import { slipsPdf } from './surveys.slips.js';
 import type { LanguageCode } from '../../instruments/model/text.js';
 import { forgetCodes } from './surveys.lookup.js';
-import { surveyAccessCodes, surveyAdministrations, surveyCodeBatches, surveyItemCounts, surveyResponses, surveyScaleCounts, surveySites } from './surveys.tables.js';
+import { surveyAccessCodes, surveyAdministrations, surveyCodeBatches, surveyResponses, surveySites } from './surveys.tables.js';
+import { forgetCounts } from './surveys.rollup.js';
 import { zonedToInstant } from './surveys.time.js';
 
 type Administration = typeof surveyAdministrations.$inferSelect;
@@ -241,11 +242,8 @@ export async function extendAdministration(db: Db, actor: Actor, id: number, clo
 export async function deleteAllResponses(db: Db, actor: Actor, id: number): Promise<{ deleted: number }> {
   const { org } = await load(db, actor, id, 'survey.run');
   return db.transaction(async (tx) => {
-    // Hold the roll-up off until this commits, so no count of a deleted response survives.
-    await tx.execute(sql`lock table survey_item_counts in share row exclusive mode`);
+    await forgetCounts(tx, id);
     const gone = await tx.delete(surveyResponses).where(eq(surveyResponses.administrationId, id)).returning({ id: surveyResponses.submissionId });
-    await tx.delete(surveyItemCounts).where(eq(surveyItemCounts.administrationId, id));
-    await tx.delete(surveyScaleCounts).where(eq(surveyScaleCounts.administrationId, id));
     await tx.update(surveySites).set({ declined: 0 }).where(eq(surveySites.administrationId, id));
     await writeAudit(tx, { action: 'survey.responses_deleted', actor, org, targetType: 'survey_administration', targetId: id, details: { deleted: gone.length } });
     return { deleted: gone.length };

@@ -193,3 +193,22 @@ export const surveyScaleCounts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.administrationId, t.orgId, t.scale, t.band, t.dim, t.grp] })],
 );
+
+/**
+ * What the suppression plans read: per administration and grouping, how many respondents (item
+ * 0), answers with a point to each rated item (item n) and valid scores of each scale (item −s)
+ * every organisation and group has. Kept by the roll-up beside the detailed counts, in the order
+ * a plan scans it.
+ */
+export const surveyCellCounts = pgTable(
+  'survey_cell_counts',
+  {
+    administrationId: integer('administration_id').notNull(),
+    dim: text('dim').notNull(),
+    item: smallint('item').notNull(),
+    orgId: integer('org_id').notNull(),
+    grp: text('grp').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.administrationId, t.dim, t.item, t.orgId, t.grp] })],
+);
