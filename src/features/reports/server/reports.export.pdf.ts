@@ -13,6 +13,9 @@ const GREY = '#7a828a';
 const TRACK = '#e6e9ec';
 const INK = '#1a1a1a';
 
+/** Lets other requests in between two parts of a long report. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 type Figure = { n: number | null; withheld: 'small' | 'complementary' | null };
 
 /** Answer colours from disagreement (red) through neutral to agreement (blue), legible in grey print. */
@@ -93,7 +96,8 @@ export class PdfExport {
     return `${Math.round(p.value)} %`;
   }
 
-  add(o: OrgReports): void {
+  /** Adds one organisation's report; long ones let other requests in between sections and every few rows. */
+  async add(o: OrgReports): Promise<void> {
     const { doc, w } = this;
     const r = o.main;
     this.k = r.k;
@@ -106,8 +110,9 @@ export class PdfExport {
     doc.moveDown(0.4).font('Helvetica-Bold').fontSize(11).fillColor(INK).text(`${w.pdf.respondents}: ${this.nText(r.respondents, r.k)}`, { width: W });
     this.headline(r);
     this.trend(r);
-    this.items(r);
-    for (const g of o.groupings) this.groups(g.label, g.report);
+    await breathe();
+    await this.items(r);
+    for (const g of o.groupings) await this.groups(g.label, g.report);
     this.privacy(r.k);
   }
 
@@ -186,7 +191,7 @@ export class PdfExport {
   }
 
   /** Every rated question as a bar split by the share of each answer, with the shares in words beneath. */
-  private items(r: SurveyReport): void {
+  private async items(r: SurveyReport): Promise<void> {
     const { doc, w } = this;
     this.heading(w.pdf.items);
     // One legend per answer scale (agreement, a 0–10 rating, …), in the order they first appear.
@@ -208,7 +213,8 @@ export class PdfExport {
       doc.y = y + 12;
     }
     const BW = 400;
-    for (const it of r.items) {
+    for (const [n, it] of r.items.entries()) {
+      if (n % 20 === 19) await breathe();
       const f = it.overall;
       doc.font('Helvetica').fontSize(8.5);
       const textH = doc.heightOfString(it.text, { width: W });
@@ -242,7 +248,7 @@ export class PdfExport {
   }
 
   /** One grouping side by side: each group's respondents and each scale's favourable share (five scales a table). */
-  private groups(label: string, r: SurveyReport): void {
+  private async groups(label: string, r: SurveyReport): Promise<void> {
     const { doc, w } = this;
     if (!r.columns.length) return;
     this.heading(w.pdf.groups(label), 11);
@@ -267,7 +273,11 @@ export class PdfExport {
       };
       if (first > 0) doc.moveDown(0.6);
       row(header, true);
-      r.columns.forEach((c, j) => row([c.label, this.nText(c, r.k), ...scales.map(({ s }) => this.pctText(s.columns[j].favourable, s.columns[j], r.k))], false));
+      for (const [j, c] of r.columns.entries()) {
+        if (j % 40 === 39) await breathe();
+        row([c.label, this.nText(c, r.k), ...scales.map(({ s }) => this.pctText(s.columns[j].favourable, s.columns[j], r.k))], false);
+      }
+      await breathe();
     }
   }
 

@@ -1,4 +1,6 @@
-import writeExcelFile from 'write-excel-file/node';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Sheet, SheetData } from 'write-excel-file/node';
 import { type Cell, tableFile } from '../../../server/exports/table-export.js';
 import type { ItemFigure, ScaleFigure, ShownPercent, SurveyReport } from '../reports.contract.js';
 import { type ExportWords, levelWord } from './reports.export.words.js';
@@ -16,6 +18,25 @@ export interface ExportFile {
   body: Buffer;
   type: string;
   fileName: string;
+}
+
+/**
+ * Writes a workbook on a worker thread: laying out and zipping tens of thousands of rows takes
+ * long enough to stall every other request if done on the main thread.
+ */
+function writeWorkbookApart(sheets: Sheet<Buffer>[]): Promise<Buffer> {
+  const lib = createRequire(import.meta.url).resolve('write-excel-file/node');
+  const source = `const { parentPort, workerData } = require('node:worker_threads');
+    require(workerData.lib)(workerData.sheets).toBuffer().then((b) => parentPort.postMessage(b));`;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData: { lib, sheets } });
+    worker.once('message', (m: Uint8Array) => {
+      resolve(Buffer.from(m.buffer, m.byteOffset, m.byteLength));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`The workbook writer stopped (${code}).`)));
+  });
 }
 
 const round = (x: number, places: number) => Math.round(x * 10 ** places) / 10 ** places;
@@ -109,13 +130,13 @@ export class TableExport {
     const bold = (h: string) => ({ value: h, fontWeight: 'bold' as const });
     // Text that a spreadsheet would run as a formula is written as text (CSV injection), as in tableFile.
     const cell = (v: Cell) => (v === null ? null : { value: typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v });
-    const sheet = (headers: string[], rows: Cell[][]) => [headers.map(bold), ...rows.map((r) => r.map(cell))];
+    const sheet = (headers: string[], rows: Cell[][]): SheetData => [headers.map(bold), ...rows.map((r) => r.map(cell))];
     const widths = (n: number) => [28, 12, 12, 22, 18, 10, 12, 40, 12, 8, 12, ...Array<{ width: number }>(n).fill({ width: 9 })].map((x) => (typeof x === 'number' ? { width: x } : x));
-    const body = await writeExcelFile([
-      { data: sheet(this.headers(this.bandLabels), this.scaleRows) as never, sheet: this.w.sheets.scales, columns: widths(this.bandLabels.length), stickyRowsCount: 1 },
-      { data: sheet(this.headers(this.pointLabels), this.itemRows) as never, sheet: this.w.sheets.items, columns: widths(this.pointLabels.length), stickyRowsCount: 1 },
-      { data: this.readMe(scope).map((line) => [{ value: line }]) as never, sheet: this.w.sheets.readMe, columns: [{ width: 120 }] },
-    ]).toBuffer();
+    const body = await writeWorkbookApart([
+      { data: sheet(this.headers(this.bandLabels), this.scaleRows), sheet: this.w.sheets.scales, columns: widths(this.bandLabels.length), stickyRowsCount: 1 },
+      { data: sheet(this.headers(this.pointLabels), this.itemRows), sheet: this.w.sheets.items, columns: widths(this.pointLabels.length), stickyRowsCount: 1 },
+      { data: this.readMe(scope).map((line) => [{ value: line }]), sheet: this.w.sheets.readMe, columns: [{ width: 120 }] },
+    ]);
     return { body, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName: `${name}.xlsx` };
   }
 }

@@ -153,7 +153,7 @@ export async function startSurveyExport(db: Db, actor: Actor, administrationId: 
         if (job.cancelled) throw new AppError('conflict', 'The server stopped before this export was finished; start it again.');
         const reports = await reportsOf(db, actor, administrationId, node, req.lang);
         table?.add(reports);
-        pdf?.add(reports);
+        await pdf?.add(reports);
         job.done++;
         await breathe();
       }
