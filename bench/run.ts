@@ -241,7 +241,8 @@ async function benchReports() {
     }),
   );
   const admin = await closedAdministration(db, network, { def, title: 'Bench' });
-  // 1,000 responses per school: 20 ratings (some skipped), grade, gender (a rare answer too), groups.
+  const perSchool = Number(process.env.BENCH_RESPONSES_PER_SCHOOL ?? 1000);
+  // 1,000 responses per school (BENCH_RESPONSES_PER_SCHOOL for a quicker look): 20 ratings (some skipped), grade, gender (a rare answer too), groups.
   let t = performance.now();
   for (let i = 0; i < schoolIds.length; i += 50) {
     const ids = schoolIds.slice(i, i + 50);
@@ -251,12 +252,15 @@ async function benchReports() {
         jsonb_build_object('grade', 'g' || (6 + g % 3), 'gender_identity', case when g % 200 = 1 then 'nb' when g % 2 = 0 then 'girl' else 'boy' end)
           || case when g % 7 = 0 then '{"self_described_group": ["newcomer"]}'::jsonb else '{}'::jsonb end,
         '{}'::jsonb, false
-      from organizations o cross join generate_series(1, 1000) g where o.id = any(${`{${ids.join(',')}}`}::int[])`);
+      from organizations o cross join generate_series(1, ${perSchool}::int) g where o.id = any(${`{${ids.join(',')}}`}::int[])`);
   }
-  console.log(`reports: 1,000,000 responses stored in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(`reports: ${(perSchool * 1000).toLocaleString('en')} responses stored in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   t = performance.now();
   let counted = 0;
-  for (let n; (n = await rollUpResponses(db, 10_000)) > 0; ) counted += n;
+  for (let n; (n = await rollUpResponses(db, 10_000)) > 0; ) {
+    counted += n;
+    if (counted % 100_000 === 0) console.log(`reports: roll-up ${counted.toLocaleString('en')} after ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  }
   const rollMs = performance.now() - t;
   await queryRows(db, sql`analyze`);
   const [{ rows }] = await queryRows<{ rows: number }>(db, sql`select (select count(*) from survey_item_counts)::int + (select count(*) from survey_scale_counts)::int as rows`);

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../../server/db/client.js';
 import { likePrefix } from '../../../server/authz/scope.js';
 import { ensureLayouts } from './surveys.layout.js';
@@ -18,6 +18,92 @@ const withGroups = (source: string, cols: string) =>
 const placesOf = sql.raw(`join organizations o on o.id = c.org_id
     cross join lateral unnest(string_to_array(trim(both '/' from o.path), '/')::int[]) anc(id)`);
 
+/** The roll-up's one statement for a batch of up to `limit` responses (exported for EXPLAIN in investigations). */
+export function rollupStatement(limit: number): SQL {
+  return sql`with batch as (
+      update survey_responses set rolled = true
+      where submission_id in (
+        select r.submission_id from survey_responses r
+        where not r.rolled and exists (
+          select 1 from survey_administrations a join survey_layouts l on l.instrument_id = a.instrument_id and l.instrument_version = r.instrument_version
+          where a.id = r.administration_id)
+        limit ${limit} for update of r skip locked)
+      returning submission_id, administration_id, org_id, instrument_version, ratings, groups),
+    -- Answers are counted per school and combination of demographic answers first (a few dozen
+    -- combinations per school), and only then spread over groups: far fewer rows to sort.
+    answers as (
+      select b.administration_id, b.org_id, b.groups, x.ord::smallint as item, x.v as value, count(*)::int as n
+      from batch b cross join lateral unnest(b.ratings) with ordinality x(v, ord)
+      where x.v is not null
+      group by 1, 2, 3, 4, 5
+      union all
+      select administration_id, org_id, groups, 0::smallint, 0::smallint, count(*)::int from batch group by 1, 2, 3),
+    answer_cells as (${withGroups('answers', 'administration_id, org_id, item, value, n')}),
+    counted as (select administration_id, org_id, item, value, dim, grp, sum(n)::int as n from answer_cells group by 1, 2, 3, 4, 5, 6),
+    counted_up as (
+      select c.administration_id, anc.id as org_id, c.item, c.value, c.dim, c.grp, sum(c.n)::int as n from counted c ${placesOf}
+      group by 1, 2, 3, 4, 5, 6),
+    added as (
+      insert into survey_item_counts (administration_id, org_id, item, value, dim, grp, n)
+      select * from counted_up order by 1, 2, 3, 4, 5, 6
+      on conflict (administration_id, org_id, item, value, dim, grp) do update set n = survey_item_counts.n + excluded.n
+      returning 1),
+    points as (
+      select b.submission_id, si.scale,
+        count(x.p)::int as answered,
+        coalesce(sum(x.p), 0)::int as pts,
+        count(*) filter (where x.p >= si.fav_from)::int as fav
+      from batch b
+      join survey_administrations a on a.id = b.administration_id
+      join survey_scale_items si on si.instrument_id = a.instrument_id and si.instrument_version = b.instrument_version
+      cross join lateral (select case when b.ratings[si.item] >= 0 then (case when si.reverse then si.lo + si.hi - b.ratings[si.item] else b.ratings[si.item] end) end as p) x
+      group by 1, 2),
+    scale_defs as (
+      select distinct on (instrument_id, instrument_version, scale) instrument_id, instrument_version, scale, method, min_answered, item_count, band_mins, band_max
+      from survey_scale_items order by instrument_id, instrument_version, scale),
+    scored as (
+      select b.administration_id, b.org_id, b.groups, p.scale, p.fav, p.answered, d.band_mins, d.band_max,
+        case d.method when 'mean' then p.pts::float8 / p.answered when 'sum' then p.pts::float8 else (p.fav::float8 / p.answered) * 100 end as score
+      from points p
+      join batch b on b.submission_id = p.submission_id
+      join survey_administrations a on a.id = b.administration_id
+      join scale_defs d on d.instrument_id = a.instrument_id and d.instrument_version = b.instrument_version and d.scale = p.scale
+      where p.answered > 0 and p.answered::float8 / d.item_count >= d.min_answered),
+    banded as (
+      select administration_id, org_id, groups, scale,
+        (case when cardinality(band_mins) = 0 or score < band_mins[1] or score > band_max then 0
+         else (select count(*) from unnest(band_mins) m where m <= score) end)::smallint as band,
+        count(*)::int as n, sum(score) as score_sum, sum(fav)::int as fav, sum(answered)::int as answers
+      from scored group by 1, 2, 3, 4, 5),
+    scale_cells as (${withGroups('banded', 'administration_id, org_id, scale, band, n, score_sum, fav, answers')}),
+    scale_counted as (
+      select administration_id, org_id, scale, 0::smallint as band, dim, grp, sum(n)::int as n, sum(score_sum) as score_sum, sum(fav)::int as fav, sum(answers)::int as answers
+      from scale_cells group by 1, 2, 3, 5, 6
+      union all
+      select administration_id, org_id, scale, band, dim, grp, sum(n)::int, 0, 0, 0 from scale_cells where band > 0 group by 1, 2, 3, 4, 5, 6),
+    scale_up as (
+      select c.administration_id, anc.id as org_id, c.scale, c.band, c.dim, c.grp, sum(c.n)::int as n, sum(c.score_sum) as score_sum, sum(c.fav)::int as fav, sum(c.answers)::int as answers
+      from scale_counted c ${placesOf}
+      group by 1, 2, 3, 4, 5, 6),
+    scales_added as (
+      insert into survey_scale_counts (administration_id, org_id, scale, band, dim, grp, n, score_sum, fav, answers)
+      select * from scale_up order by 1, 2, 3, 4, 5, 6
+      on conflict (administration_id, org_id, scale, band, dim, grp) do update set n = survey_scale_counts.n + excluded.n,
+        score_sum = survey_scale_counts.score_sum + excluded.score_sum, fav = survey_scale_counts.fav + excluded.fav,
+        answers = survey_scale_counts.answers + excluded.answers
+      returning 1),
+    cells_added as (
+      insert into survey_cell_counts (administration_id, dim, item, org_id, grp, n)
+      select administration_id, dim, item, org_id, grp, sum(n)::int from (
+        select administration_id, dim, item, org_id, grp, n from counted_up where value >= 0
+        union all
+        select administration_id, dim, -scale, org_id, grp, n from scale_up where band = 0) x
+      group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+      on conflict (administration_id, dim, item, org_id, grp) do update set n = survey_cell_counts.n + excluded.n
+      returning 1)
+    select (select count(*)::int from batch) as n, (select count(*) from added) as cells, (select count(*) from scales_added) as scale_cells, (select count(*) from cells_added) as plan_cells`;
+}
+
 /**
  * Counts a batch of not-yet-counted responses into survey_item_counts and survey_scale_counts,
  * in one statement: the responses are marked counted and their answers added in the same
@@ -32,78 +118,9 @@ export async function rollUpResponses(db: DbOrTx, limit = 1000): Promise<number>
   await ensureLayouts(db);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${ROLLUP_LOCK})`);
-    const [r] = await queryRows<{ n: number }>(
-      tx,
-      sql`with batch as (
-          update survey_responses set rolled = true
-          where submission_id in (
-            select r.submission_id from survey_responses r
-            where not r.rolled and exists (
-              select 1 from survey_administrations a join survey_layouts l on l.instrument_id = a.instrument_id and l.instrument_version = r.instrument_version
-              where a.id = r.administration_id)
-            limit ${limit} for update of r skip locked)
-          returning submission_id, administration_id, org_id, instrument_version, ratings, groups),
-        cells as (${withGroups('batch', 'administration_id, org_id, ratings')}),
-        counted as (
-          select c.administration_id, c.org_id, x.ord::smallint as item, x.v as value, c.dim, c.grp, count(*)::int as n
-          from cells c cross join lateral unnest(c.ratings) with ordinality x(v, ord)
-          where x.v is not null
-          group by 1, 2, 3, 4, 5, 6
-          union all
-          select administration_id, org_id, 0::smallint, 0::smallint, dim, grp, count(*)::int from cells group by 1, 2, 5, 6),
-        counted_up as (
-          select c.administration_id, anc.id as org_id, c.item, c.value, c.dim, c.grp, sum(c.n)::int as n from counted c ${placesOf}
-          group by 1, 2, 3, 4, 5, 6),
-        added as (
-          insert into survey_item_counts (administration_id, org_id, item, value, dim, grp, n)
-          select * from counted_up order by 1, 2, 3, 4, 5, 6
-          on conflict (administration_id, org_id, item, value, dim, grp) do update set n = survey_item_counts.n + excluded.n
-          returning 1),
-        points as (
-          select b.administration_id, b.org_id, b.groups, si.scale, si.method, si.min_answered, si.item_count, si.band_mins, si.band_max,
-            count(*) filter (where x.p is not null)::int as answered,
-            coalesce(sum(x.p), 0)::int as pts,
-            count(*) filter (where x.p >= si.fav_from)::int as fav
-          from batch b
-          join survey_administrations a on a.id = b.administration_id
-          join survey_scale_items si on si.instrument_id = a.instrument_id and si.instrument_version = b.instrument_version
-          cross join lateral (select case when b.ratings[si.item] >= 0 then (case when si.reverse then si.lo + si.hi - b.ratings[si.item] else b.ratings[si.item] end) end as p) x
-          group by b.submission_id, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-        scored as (
-          select *, case method when 'mean' then pts::float8 / answered when 'sum' then pts::float8 else (fav::float8 / answered) * 100 end as score
-          from points where answered > 0 and answered::float8 / item_count >= min_answered),
-        banded as (
-          select *, case when cardinality(band_mins) = 0 or score < band_mins[1] or score > band_max then 0
-                    else (select count(*) from unnest(band_mins) m where m <= score) end::smallint as band
-          from scored),
-        scale_cells as (${withGroups('banded', 'administration_id, org_id, scale, band, score, fav, answered')}),
-        scale_counted as (
-          select administration_id, org_id, scale, 0::smallint as band, dim, grp, count(*)::int as n, sum(score) as score_sum, sum(fav)::int as fav, sum(answered)::int as answers
-          from scale_cells group by 1, 2, 3, 5, 6
-          union all
-          select administration_id, org_id, scale, band, dim, grp, count(*)::int, 0, 0, 0 from scale_cells where band > 0 group by 1, 2, 3, 4, 5, 6),
-        scale_up as (
-          select c.administration_id, anc.id as org_id, c.scale, c.band, c.dim, c.grp, sum(c.n)::int as n, sum(c.score_sum) as score_sum, sum(c.fav)::int as fav, sum(c.answers)::int as answers
-          from scale_counted c ${placesOf}
-          group by 1, 2, 3, 4, 5, 6),
-        scales_added as (
-          insert into survey_scale_counts (administration_id, org_id, scale, band, dim, grp, n, score_sum, fav, answers)
-          select * from scale_up order by 1, 2, 3, 4, 5, 6
-          on conflict (administration_id, org_id, scale, band, dim, grp) do update set n = survey_scale_counts.n + excluded.n,
-            score_sum = survey_scale_counts.score_sum + excluded.score_sum, fav = survey_scale_counts.fav + excluded.fav,
-            answers = survey_scale_counts.answers + excluded.answers
-          returning 1),
-        cells_added as (
-          insert into survey_cell_counts (administration_id, dim, item, org_id, grp, n)
-          select administration_id, dim, item, org_id, grp, sum(n)::int from (
-            select administration_id, dim, item, org_id, grp, n from counted_up where value >= 0
-            union all
-            select administration_id, dim, -scale, org_id, grp, n from scale_up where band = 0) x
-          group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
-          on conflict (administration_id, dim, item, org_id, grp) do update set n = survey_cell_counts.n + excluded.n
-          returning 1)
-        select (select count(*)::int from batch) as n, (select count(*) from added) as cells, (select count(*) from scales_added) as scale_cells, (select count(*) from cells_added) as plan_cells`,
-    );
+    // Enough memory to aggregate a batch in hash tables rather than sorting it through disk.
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    const [r] = await queryRows<{ n: number }>(tx, rollupStatement(limit));
     return r.n;
   });
 }
