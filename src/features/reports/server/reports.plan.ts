@@ -56,9 +56,21 @@ async function loadNodes(db: DbOrTx, administrationId: number) {
     const k = effectiveK(raw.get(root)?.min_cell_size, below.map((id) => raw.get(id)?.min_cell_size));
     nodes.set(r.id, { id: r.id, parentId: r.parent_id, name: r.name, kind: r.kind, path: r.path, k });
   }
-  // Any counted response, k setting or tree move (through the generation) changes the stamp.
-  const stamp = `${generation}:${rows.length}:${rows.reduce((s, r) => s + r.n, 0)}:${rows.map((r) => r.min_cell_size ?? '').join(',')}`;
-  return { nodes, stamp };
+  return nodes;
+}
+
+/**
+ * What a plan depends on, in one small row: how many organisations and respondents the
+ * administration counts, and the k settings among them. Tree moves change the generation.
+ */
+async function stampOf(db: DbOrTx, administrationId: number): Promise<string> {
+  const [r] = await queryRows<{ orgs: number; n: string; k: string }>(
+    db,
+    sql`select count(*)::int as orgs, coalesce(sum(c.n), 0)::text as n, coalesce(string_agg(o.id || ':' || o.min_cell_size, ',' order by o.id), '') as k
+        from survey_cell_counts c join organizations o on o.id = c.org_id
+        where c.administration_id = ${administrationId} and c.dim = '' and c.item = 0 and c.grp = '' and c.n > 0`,
+  );
+  return `${generation}:${r.orgs}:${r.n}:${r.k}`;
 }
 
 /**
@@ -67,11 +79,11 @@ async function loadNodes(db: DbOrTx, administrationId: number) {
  * @param multi whether `dim` allows several answers (each answer then splits respondents in two)
  */
 export async function planFor(db: DbOrTx, administrationId: number, dim: string, multi: boolean): Promise<Plan> {
-  const { nodes, stamp } = await loadNodes(db, administrationId);
+  const stamp = await stampOf(db, administrationId);
   const key = `${administrationId}|${dim}`;
   const hit = cache.get(key);
   if (hit && hit.stamp === stamp) return hit.plan;
-  const plan = makePlan(db, administrationId, dim, multi, nodes);
+  const plan = loadNodes(db, administrationId).then((nodes) => makePlan(db, administrationId, dim, multi, nodes));
   cache.delete(key);
   cache.set(key, { stamp, plan });
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
