@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { ScrollTable } from '../../../surveys/ui/components/ScrollTable.js';
 import type { ScaleFigure, SurveyReport } from '../../reports.contract.js';
 import { ChartFigure } from './ChartFigure.js';
-import type { FigureText } from './figures.js';
+import { columnOrder, type FigureText } from './figures.js';
 import { HATCH, heatColour, textOn } from './palette.js';
 
 type T = (k: string, o?: Record<string, unknown>) => string;
@@ -56,10 +56,10 @@ function DetailTable({ report, text, name, caption }: { report: SurveyReport; te
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {report.columns.map((c, i) => (
-            <Table.Tr key={c.key}>
-              <Table.Th scope="row">{name(c)}</Table.Th>
-              <Table.Td>{c.withheld ? text.withheld(c.withheld) : text.count(c.n ?? 0)}</Table.Td>
+          {columnOrder(report.columns).map((i) => (
+            <Table.Tr key={report.columns[i].key}>
+              <Table.Th scope="row">{name(report.columns[i])}</Table.Th>
+              <Table.Td>{report.columns[i].withheld ? text.withheld(report.columns[i].withheld) : text.count(report.columns[i].n ?? 0)}</Table.Td>
               {report.scales.map((s) => {
                 const f = s.columns[i];
                 const mean = f.withheld ? null : text.meanValue(s.method, f);
@@ -165,7 +165,7 @@ export function GroupBars({ report, text }: { report: SurveyReport; text: Figure
     <ChartFigure title={title} description={describe(report, text, t, name, 'groups')} table={<DetailTable report={report} text={text} name={name} caption={t('reports.side.detailCaption', { title })} />}>
       <div className="report-groups">
         {report.scales.map((s) => {
-          const rows = [{ key: '', label: everyone, f: s.overall }, ...report.columns.map((c, i) => ({ key: c.key, label: name(c), f: s.columns[i] }))];
+          const rows = [{ key: '', label: everyone, f: s.overall }, ...columnOrder(report.columns).map((i) => ({ key: report.columns[i].key, label: name(report.columns[i]), f: s.columns[i] }))];
           return (
             <div key={s.id} className="report-group-block">
               <Text fw={600} size="sm" mb={4}>

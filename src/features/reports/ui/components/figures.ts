@@ -9,6 +9,11 @@ export type Method = Scale['method'];
 /** Answers that are not groups of their own kind: the server names them by their code only. */
 const SPECIAL_GROUPS = new Set(['PNS', 'DK', 'NA']);
 
+/** Column positions with the answers that are not groups of their own kind ("prefer not to say") last. */
+export function columnOrder(columns: { key: string }[]): number[] {
+  return columns.map((_, i) => i).sort((a, b) => Number(SPECIAL_GROUPS.has(columns[a].key)) - Number(SPECIAL_GROUPS.has(columns[b].key)));
+}
+
 /**
  * Figures in words, in the reader's language: percentages (with "5 % or less" / "95 % or more"
  * for small groups), withheld figures with the reason, means as the scale scores them.
