@@ -19,6 +19,7 @@ import { OrgBrowserPage } from '../features/organizations/ui/OrgBrowserPage.js';
 import { OrgPage } from '../features/organizations/ui/OrgPage.js';
 import { SurveyReportPage } from '../features/reports/ui/SurveyReportPage.js';
 import { AdministrationPage } from '../features/surveys/ui/AdministrationPage.js';
+import { SurveyImportPage } from '../features/surveys/ui/SurveyImportPage.js';
 import { SurveySetupPage } from '../features/surveys/ui/SurveySetupPage.js';
 import { ApiError } from './api.js';
 import { useMeQuery } from './auth.js';
@@ -78,6 +79,7 @@ export function App() {
               <Route path="/orgs/:id" element={<OrgPage />} />
               <Route path="/orgs/:id/:tab" element={<OrgPage />} />
               <Route path="/orgs/:id/surveys/new" element={<SurveySetupPage />} />
+              <Route path="/orgs/:id/surveys/import" element={<SurveyImportPage />} />
               <Route path="/instruments" element={<InstrumentLibraryPage />} />
               <Route path="/instruments/import" element={<InstrumentImportPage />} />
               <Route path="/instruments/:id" element={<InstrumentPage />} />

@@ -11,7 +11,7 @@ const localDateTime = z
     const d = new Date(`${v}:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 16) === v && d.getUTCFullYear() >= 2000;
   }, 'That date and time does not exist.');
-const timeZone = z.string().min(1).max(64).refine((tz) => {
+export const timeZone = z.string().min(1).max(64).refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Actor, assertCan, can, likePrefix } from '../../../server/authz/scope.js';
-import { type Db, queryRows } from '../../../server/db/client.js';
+import { type Db, type DbOrTx, queryRows } from '../../../server/db/client.js';
 import { badRequest, conflict, forbidden } from '../../../server/http/errors.js';
 import { writeAudit } from '../../audit/server/audit.service.js';
 import type { InstrumentDefinition } from '../../instruments/model/instrument.schema.js';
@@ -71,6 +71,35 @@ async function schoolsFor(db: Db, org: OrgRow, chosen: number[] | undefined): Pr
 }
 
 /**
+ * The published version of a survey instrument the caller can use (the newest when no version is given).
+ * @throws AppError validation_failed (instrumentId: unknown, not visible or not a survey; version: not published)
+ */
+export async function surveyDefinition(db: Db, actor: Actor, instrumentId: string, version: number | undefined): Promise<InstrumentDefinition> {
+  const instrument = await getInstrument(db, actor, instrumentId).catch(() => {
+    throw badRequest(`There is no instrument "${instrumentId}" you can use.`, 'instrumentId');
+  });
+  if (instrument.kind !== 'survey') throw badRequest('Only surveys are given to respondents. Profiles and self-assessments are filled in by a team.', 'instrumentId');
+  const chosen = version ?? instrument.publishedVersion;
+  const def = chosen ? await loadPublishedDefinition(db, instrumentId, chosen) : null;
+  if (!def) throw badRequest('This instrument has no such published version yet.', 'version');
+  return def;
+}
+
+/**
+ * Adds schools to an administration, each with an open link code (used only when the
+ * administration offers open links). A clash with an existing code (rare at 31⁸) is drawn again.
+ */
+export async function insertSites(tx: DbOrTx, administrationId: number, schools: number[]): Promise<void> {
+  let pending = schools;
+  while (pending.length) {
+    const batch = pending.map((orgId) => ({ administrationId, orgId, linkCode: randomCode(LINK_CODE_LENGTH) }));
+    const done = await tx.insert(surveySites).values(batch).onConflictDoNothing().returning({ orgId: surveySites.orgId });
+    const placed = new Set(done.map((d) => d.orgId));
+    pending = pending.filter((o) => !placed.has(o));
+  }
+}
+
+/**
  * Sets up a survey administration: the instrument version, the schools with an open link code
  * each, languages, window, consent and assent texts, demographic questions asked.
  * @throws AppError not_found | forbidden | validation_failed (names the field) | conflict (organisation archived)
@@ -79,13 +108,7 @@ export async function createAdministration(db: Db, actor: Actor, body: CreateBod
   const org = await findOrg(db, body.orgId);
   assertCan(actor, 'survey.run', org);
   if (org!.status !== 'active') throw conflict('This organisation is archived.', 'orgId');
-  const instrument = await getInstrument(db, actor, body.instrumentId).catch(() => {
-    throw badRequest(`There is no instrument "${body.instrumentId}" you can use.`, 'instrumentId');
-  });
-  if (instrument.kind !== 'survey') throw badRequest('Only surveys are given to respondents. Profiles and self-assessments are filled in by a team.', 'instrumentId');
-  const version = body.version ?? instrument.publishedVersion;
-  const def = version ? await loadPublishedDefinition(db, body.instrumentId, version) : null;
-  if (!def) throw badRequest('This instrument has no such published version yet.', 'version');
+  const def = await surveyDefinition(db, actor, body.instrumentId, body.version);
   const missingLanguage = body.languages.find((l) => !def.languages.includes(l));
   if (missingLanguage) throw badRequest(`This instrument is not written in "${missingLanguage}".`, 'languages');
   for (const field of ['notice', 'assent'] as const) {
@@ -109,15 +132,7 @@ export async function createAdministration(db: Db, actor: Actor, body: CreateBod
         demographics: [...new Set(body.demographics)], openLink: body.openLink, accessCodes: body.accessCodes, createdBy: actor.userId || null,
       })
       .returning({ id: surveyAdministrations.id });
-    // Every school gets an open link code, used only when the administration offers open links.
-    // A clash with an existing code (rare at 31⁸) is simply drawn again.
-    let pending = schools;
-    while (pending.length) {
-      const batch = pending.map((orgId) => ({ administrationId: row.id, orgId, linkCode: randomCode(LINK_CODE_LENGTH) }));
-      const done = await tx.insert(surveySites).values(batch).onConflictDoNothing().returning({ orgId: surveySites.orgId });
-      const placed = new Set(done.map((d) => d.orgId));
-      pending = pending.filter((o) => !placed.has(o));
-    }
+    await insertSites(tx, row.id, schools);
     await writeAudit(tx, { action: 'survey.created', actor, org: org!, targetType: 'survey_administration', targetId: row.id, details: { instrument: `${def.id}@${def.version}`, schools: schools.length } });
     return row.id;
   });

@@ -1,19 +1,19 @@
-import { Anchor, Button, Checkbox, Group, Loader, NativeSelect, Paper, Radio, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { Button, Checkbox, Group, Loader, NativeSelect, Radio, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
-import { PageTitle } from '../../../client/components/PageTitle.js';
 import { isFieldError } from '../../../client/forms.js';
 import i18n from '../../../client/i18n.js';
 import type { InstrumentSummary } from '../../instruments/instruments.contract.js';
 import { allItems } from '../../instruments/model/item-types.js';
 import { type LanguageCode, languageCodes, pick } from '../../instruments/model/text.js';
-import { useInstrumentsQuery, useVersionQuery } from '../../instruments/ui/instruments.api.js';
+import { useVersionQuery } from '../../instruments/ui/instruments.api.js';
 import type { OrgDetail } from '../../organizations/organizations.contract.js';
-import { useOrgQuery } from '../../organizations/ui/organizations.api.js';
 import type { CreateAdministrationBody } from '../surveys.contract.js';
+import { Block } from './components/Block.js';
 import { type SchoolChoice, SchoolPicker } from './components/SchoolPicker.js';
+import { SurveyOrgPage } from './components/SurveyOrgPage.js';
 import { errorUnder, focusFirstError } from './components/errors.js';
 import { useCreateAdministrationMutation } from './surveys.api.js';
 import { browserTimeZone, dayAt, timeZoneOptions } from './zonedTime.js';
@@ -26,34 +26,10 @@ const FIELDS = ['instrumentId', 'version', 'title', 'schoolIds', 'languages', 'o
 /** Set up a survey administration for a school, or for some or all schools of an organisation. */
 export function SurveySetupPage() {
   const { t } = useTranslation();
-  const id = Number(useParams().id);
-  const org = useOrgQuery(id);
-  const instruments = useInstrumentsQuery({ kind: 'survey' });
-  if (org.isLoading || instruments.isLoading) return <Loader role="status" aria-label={t('common.loading')} />;
-  if (!org.data) {
-    return (
-      <>
-        <PageTitle>{t('orgs.notFound')}</PageTitle>
-        <ErrorAlert error={org.error} />
-      </>
-    );
-  }
-  const published = (instruments.data?.items ?? []).filter((i) => i.publishedVersion !== null);
   return (
-    <>
-      <Anchor component={Link} to={`/orgs/${id}/surveys`} size="sm">
-        {org.data.name}
-      </Anchor>
-      <PageTitle>{t('surveys.setup.title')}</PageTitle>
-      <ErrorAlert error={instruments.error} />
-      {!org.data.can['survey.run'] || org.data.status !== 'active' ? (
-        <Text>{t('surveys.setup.notAllowed')}</Text>
-      ) : published.length === 0 ? (
-        <Text>{t('surveys.setup.noInstruments')}</Text>
-      ) : (
-        <SetupForm org={org.data} instruments={published} />
-      )}
-    </>
+    <SurveyOrgPage title={t('surveys.setup.title')} notAllowed={t('surveys.setup.notAllowed')} noInstruments={t('surveys.setup.noInstruments')}>
+      {(org, published) => <SetupForm org={org} instruments={published} />}
+    </SurveyOrgPage>
   );
 }
 
@@ -62,17 +38,6 @@ function defaultText(kind: 'notice' | 'assent', lang: LanguageCode, audience: st
   const fixed = i18n.getFixedT(lang);
   const who = audience === 'student' ? 'student' : 'adult';
   return kind === 'notice' ? fixed(`surveys.defaults.notice.${who}.${consent}`) : fixed(`surveys.defaults.assent.${who}`);
-}
-
-function Block({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <Paper withBorder p="lg" component="section" aria-label={title}>
-      <Title order={2} size="h3" mb="sm">
-        {title}
-      </Title>
-      <Stack>{children}</Stack>
-    </Paper>
-  );
 }
 
 function SetupForm({ org, instruments }: { org: OrgDetail; instruments: InstrumentSummary[] }) {

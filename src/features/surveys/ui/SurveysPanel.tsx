@@ -25,6 +25,9 @@ export function SurveysPanel({ org }: { org: OrgDetail }) {
           <Button component={Link} to={`/orgs/${org.id}/surveys/new`}>
             {t('surveys.setUp')}
           </Button>
+          <Button variant="default" component={Link} to={`/orgs/${org.id}/surveys/import`}>
+            {t('surveyImport.link')}
+          </Button>
         </Group>
       )}
       <ErrorAlert error={list.error} />
