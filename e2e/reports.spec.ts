@@ -160,6 +160,15 @@ describe('survey results', () => {
     await groups.getByText('Fewer than 10 respondents: not shown to protect privacy').first().waitFor();
     await expectAccessible(page, 'school results by gender identity');
 
+    // A filter this survey cannot take (from a hand-made address): the server's words sit under the control.
+    await page.goto(`/surveys/${fall}/results?filter=role:teacher`);
+    await page.getByText('This survey did not ask "role"', { exact: false }).waitFor();
+    expect(await page.getByLabel('Respondents', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await page.getByText('These results cannot be shown as chosen', { exact: false }).waitFor();
+    await expectAccessible(page, 'a refused filter');
+    await page.getByLabel('Respondents', { exact: true }).selectOption('');
+    await page.getByRole('heading', { level: 2, name: 'At a glance' }).waitFor();
+
     // The district's own results are not theirs to open.
     await page.goto(`/surveys/${fall}/results?org=${(await page.evaluate(async (id) => (await (await fetch(`/api/surveys/${id}/report`)).json()).parent.id, fall))}`);
     await page.getByRole('alert').waitFor();

@@ -135,7 +135,7 @@ function ReportHeader({ report, headingRef, text, onClearFilter }: { report: Sur
           <Breadcrumbs mb="xs">
             {[
               ...above.map((a) => (
-                <Anchor key={a.id} component={Link} to={at(a.id)} size="sm" className="crumb" onClick={() => headingRef.current?.focus()}>
+                <Anchor key={a.id} component={Link} to={at(a.id)} size="sm" className="crumb report-touch" onClick={() => headingRef.current?.focus()}>
                   {a.name}
                 </Anchor>
               )),

@@ -1,8 +1,8 @@
 import { List, Paper, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { ScrollTable } from '../../../surveys/ui/components/ScrollTable.js';
 import type { SurveyReport } from '../../reports.contract.js';
 import { TableToggle } from './ChartFigure.js';
+import { DataTable } from './DataTable.js';
 import type { FigureText, Scale } from './figures.js';
 import { Sparkline } from './Sparkline.js';
 
@@ -76,59 +76,32 @@ export function Headline({ report, text }: { report: SurveyReport; text: FigureT
         })}
       </SimpleGrid>
       <TableToggle>
-        <ScrollTable label={t('reports.overview.tableCaption', { org: report.org.name })}>
-          <Table withTableBorder striped captionSide="top" mb="md">
-            <Table.Caption>{t('reports.overview.tableCaption', { org: report.org.name })}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('reports.columns.scale')}</Table.Th>
-                <Table.Th scope="col">{t('reports.columns.scored')}</Table.Th>
-                <Table.Th scope="col">{t('reports.columns.favourable')}</Table.Th>
-                <Table.Th scope="col">{t('reports.columns.mean')}</Table.Th>
-                <Table.Th scope="col">{t('reports.columns.method')}</Table.Th>
-                {parent && <Table.Th scope="col">{t('reports.columns.parentFavourable', { org: parent.name })}</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.scales.map((s) => (
-                <Table.Tr key={s.id}>
-                  <Table.Th scope="row">{s.title}</Table.Th>
-                  <Table.Td>{s.overall.withheld ? text.withheld(s.overall.withheld) : text.count(s.overall.n ?? 0)}</Table.Td>
-                  <Table.Td>{text.figure(s.overall)}</Table.Td>
-                  <Table.Td>{text.meanValue(s.method, s.overall) ?? '—'}</Table.Td>
-                  <Table.Td>{text.methodWords(s.method)}</Table.Td>
-                  {parent && <Table.Td>{s.parent ? text.figure(s.parent) : '—'}</Table.Td>}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
-        <ScrollTable label={t('reports.trend.caption')}>
-          <Table withTableBorder striped captionSide="top">
-            <Table.Caption>{t('reports.trend.caption')}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('reports.columns.scale')}</Table.Th>
-                {admins.map((a) => (
-                  <Table.Th scope="col" key={a.administrationId}>
-                    {a.title}
-                  </Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.scales.map((s) => (
-                <Table.Tr key={s.id}>
-                  <Table.Th scope="row">{s.title}</Table.Th>
-                  {admins.map((a) => {
-                    const p = s.trend.find((x) => x.administrationId === a.administrationId);
-                    return <Table.Td key={a.administrationId}>{p ? text.figure(p.figure) : '—'}</Table.Td>;
-                  })}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
+        <DataTable
+          caption={t('reports.overview.tableCaption', { org: report.org.name })}
+          head={[t('reports.columns.scale'), t('reports.columns.scored'), t('reports.columns.favourable'), t('reports.columns.mean'), t('reports.columns.method'), ...(parent ? [t('reports.columns.parentFavourable', { org: parent.name })] : [])]}
+        >
+          {report.scales.map((s) => (
+            <Table.Tr key={s.id}>
+              <Table.Th scope="row">{s.title}</Table.Th>
+              <Table.Td>{s.overall.withheld ? text.withheld(s.overall.withheld) : text.count(s.overall.n ?? 0)}</Table.Td>
+              <Table.Td>{text.figure(s.overall)}</Table.Td>
+              <Table.Td>{text.meanValue(s.method, s.overall) ?? '—'}</Table.Td>
+              <Table.Td>{text.methodWords(s.method)}</Table.Td>
+              {parent && <Table.Td>{s.parent ? text.figure(s.parent) : '—'}</Table.Td>}
+            </Table.Tr>
+          ))}
+        </DataTable>
+        <DataTable caption={t('reports.trend.caption')} head={[t('reports.columns.scale'), ...admins.map((a) => a.title)]}>
+          {report.scales.map((s) => (
+            <Table.Tr key={s.id}>
+              <Table.Th scope="row">{s.title}</Table.Th>
+              {admins.map((a) => {
+                const p = s.trend.find((x) => x.administrationId === a.administrationId);
+                return <Table.Td key={a.administrationId}>{p ? text.figure(p.figure) : '—'}</Table.Td>;
+              })}
+            </Table.Tr>
+          ))}
+        </DataTable>
       </TableToggle>
     </>
   );

@@ -1,8 +1,8 @@
 import { Badge, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { ScrollTable } from '../../../surveys/ui/components/ScrollTable.js';
 import type { SurveyReport } from '../../reports.contract.js';
 import { ChartFigure } from './ChartFigure.js';
+import { DataTable } from './DataTable.js';
 import type { FigureText, Item } from './figures.js';
 import { answerColours, HATCH, textOn } from './palette.js';
 
@@ -115,46 +115,31 @@ export function ItemDistributions({ report, text }: { report: SurveyReport; text
             title={title}
             description={describe(g, text, t)}
             table={
-              <ScrollTable label={title}>
-                <Table withTableBorder striped captionSide="top">
-                  <Table.Caption>{t('reports.items.tableCaption', { title })}</Table.Caption>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">{t('reports.columns.question')}</Table.Th>
-                      {g.points.map((p) => (
-                        <Table.Th scope="col" key={p.value}>
-                          {p.label}
-                        </Table.Th>
-                      ))}
-                      <Table.Th scope="col">{t('reports.columns.answered')}</Table.Th>
-                      <Table.Th scope="col">{t('reports.columns.itemMean')}</Table.Th>
-                      <Table.Th scope="col">{t('reports.columns.favourable')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {g.items.map((it) => (
-                      <Table.Tr key={it.id}>
-                        <Table.Th scope="row" fw={400}>
-                          {it.text}
-                          {it.reverse ? ` (${t('reports.items.reverse')})` : ''}
-                        </Table.Th>
-                        {it.overall.withheld ? (
-                          <Table.Td colSpan={g.points.length + 3}>{text.withheld(it.overall.withheld)}</Table.Td>
-                        ) : (
-                          <>
-                            {g.points.map((p, i) => (
-                              <Table.Td key={p.value}>{text.percent(it.overall.distribution[i])}</Table.Td>
-                            ))}
-                            <Table.Td>{text.count(it.overall.n ?? 0)}</Table.Td>
-                            <Table.Td>{text.itemMean(it.overall.mean)}</Table.Td>
-                            <Table.Td>{text.percent(it.overall.favourable)}</Table.Td>
-                          </>
-                        )}
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </ScrollTable>
+              <DataTable
+                caption={t('reports.items.tableCaption', { title })}
+                head={[t('reports.columns.question'), ...g.points.map((p) => p.label), t('reports.columns.answered'), t('reports.columns.itemMean'), t('reports.columns.favourable')]}
+              >
+                {g.items.map((it) => (
+                  <Table.Tr key={it.id}>
+                    <Table.Th scope="row" fw={400}>
+                      {it.text}
+                      {it.reverse ? ` (${t('reports.items.reverse')})` : ''}
+                    </Table.Th>
+                    {it.overall.withheld ? (
+                      <Table.Td colSpan={g.points.length + 3}>{text.withheld(it.overall.withheld)}</Table.Td>
+                    ) : (
+                      <>
+                        {g.points.map((p, i) => (
+                          <Table.Td key={p.value}>{text.percent(it.overall.distribution[i])}</Table.Td>
+                        ))}
+                        <Table.Td>{text.count(it.overall.n ?? 0)}</Table.Td>
+                        <Table.Td>{text.itemMean(it.overall.mean)}</Table.Td>
+                        <Table.Td>{text.percent(it.overall.favourable)}</Table.Td>
+                      </>
+                    )}
+                  </Table.Tr>
+                ))}
+              </DataTable>
             }
           >
             <Legend points={g.points} />

@@ -56,6 +56,9 @@ export function ReportControls({
     { value: '', label: t('reports.controls.everyone') },
     ...report.dimensions.map((d) => ({ group: text.dimension(d), items: d.groups.map((g) => ({ value: `${d.id}:${g.key}`, label: `${text.dimension(d)}: ${text.group(g)}` })) })),
   ];
+  // A choice from a shared address that this survey does not offer stays visible, marked by the server's error, until changed.
+  if (by && !byData.some((o) => o.value === by)) byData.push({ value: by, label: by });
+  if (filter && !groupedByQuestion && !report.dimensions.some((d) => d.groups.some((g) => `${d.id}:${g.key}` === filter))) filterData.push({ value: filter, label: filter });
   return (
     <Group align="flex-start" gap="md" className="no-print report-controls" role="group" aria-label={t('reports.controls.label')}>
       <NativeSelect

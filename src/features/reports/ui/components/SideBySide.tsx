@@ -1,9 +1,9 @@
 import { Anchor, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ScrollTable } from '../../../surveys/ui/components/ScrollTable.js';
 import type { ScaleFigure, SurveyReport } from '../../reports.contract.js';
 import { ChartFigure } from './ChartFigure.js';
+import { DataTable } from './DataTable.js';
 import { columnOrder, type FigureText } from './figures.js';
 import { HATCH, heatColour, textOn } from './palette.js';
 
@@ -41,40 +41,24 @@ function describe(report: SurveyReport, text: FigureText, t: T, name: (c: Column
 function DetailTable({ report, text, name, caption }: { report: SurveyReport; text: FigureText; name: (c: Column) => string; caption: string }) {
   const { t } = useTranslation();
   return (
-    <ScrollTable label={caption}>
-      <Table withTableBorder striped captionSide="top">
-        <Table.Caption>{caption}</Table.Caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('reports.columns.column')}</Table.Th>
-            <Table.Th scope="col">{t('reports.columns.respondents')}</Table.Th>
-            {report.scales.map((s) => (
-              <Table.Th scope="col" key={s.id}>
-                {s.title}
-              </Table.Th>
-            ))}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {columnOrder(report.columns).map((i) => (
-            <Table.Tr key={report.columns[i].key}>
-              <Table.Th scope="row">{name(report.columns[i])}</Table.Th>
-              <Table.Td>{report.columns[i].withheld ? text.withheld(report.columns[i].withheld) : text.count(report.columns[i].n ?? 0)}</Table.Td>
-              {report.scales.map((s) => {
-                const f = s.columns[i];
-                const mean = f.withheld ? null : text.meanValue(s.method, f);
-                return (
-                  <Table.Td key={s.id}>
-                    {text.figure(f)}
-                    {mean && <Text size="xs">{t('reports.side.average', { value: mean })}</Text>}
-                  </Table.Td>
-                );
-              })}
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </ScrollTable>
+    <DataTable caption={caption} head={[t('reports.columns.column'), t('reports.columns.respondents'), ...report.scales.map((s) => s.title)]}>
+      {columnOrder(report.columns).map((i) => (
+        <Table.Tr key={report.columns[i].key}>
+          <Table.Th scope="row">{name(report.columns[i])}</Table.Th>
+          <Table.Td>{report.columns[i].withheld ? text.withheld(report.columns[i].withheld) : text.count(report.columns[i].n ?? 0)}</Table.Td>
+          {report.scales.map((s) => {
+            const f = s.columns[i];
+            const mean = f.withheld ? null : text.meanValue(s.method, f);
+            return (
+              <Table.Td key={s.id}>
+                {text.figure(f)}
+                {mean && <Text size="xs">{t('reports.side.average', { value: mean })}</Text>}
+              </Table.Td>
+            );
+          })}
+        </Table.Tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -105,44 +89,28 @@ export function HeatMap({ report, text, orgLink, onOrg }: { report: SurveyReport
   const title = report.org.kind === 'district' ? t('reports.side.heatTitleSchools') : t('reports.side.heatTitle', { org: report.org.name });
   return (
     <ChartFigure title={title} description={describe(report, text, t, name, 'orgs')} table={<DetailTable report={report} text={text} name={name} caption={t('reports.side.detailCaption', { title })} />}>
-      <ScrollTable label={title}>
-        <Table withTableBorder captionSide="top" className="report-heat">
-          <Table.Caption>{t('reports.side.heatCaption')}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('reports.columns.organisation')}</Table.Th>
-              <Table.Th scope="col">{t('reports.columns.respondents')}</Table.Th>
-              {report.scales.map((s) => (
-                <Table.Th scope="col" key={s.id}>
-                  {s.title}
-                </Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            <Table.Tr>
-              <Table.Th scope="row">{t('reports.side.everyone', { org: report.org.name })}</Table.Th>
-              <Table.Td>{report.respondents.withheld ? text.withheldShort(report.respondents.withheld) : text.count(report.respondents.n ?? 0)}</Table.Td>
-              {report.scales.map((s) => (
-                <HeatCell key={s.id} f={s.overall} text={text} />
-              ))}
-            </Table.Tr>
-            {report.columns.map((c, i) => (
-              <Table.Tr key={c.key}>
-                <Table.Th scope="row">
-                  <Anchor component={Link} to={orgLink(c.key)} onClick={onOrg} className="report-touch">
-                    {c.label}
-                  </Anchor>
-                </Table.Th>
-                <Table.Td>{c.withheld ? text.withheldShort(c.withheld) : text.count(c.n ?? 0)}</Table.Td>
-                {report.scales.map((s) => (
-                  <HeatCell key={s.id} f={s.columns[i]} text={text} />
-                ))}
-              </Table.Tr>
+      <DataTable caption={t('reports.side.heatCaption')} className="report-heat" striped={false} head={[t('reports.columns.organisation'), t('reports.columns.respondents'), ...report.scales.map((s) => s.title)]}>
+        <Table.Tr>
+          <Table.Th scope="row">{t('reports.side.everyone', { org: report.org.name })}</Table.Th>
+          <Table.Td>{report.respondents.withheld ? text.withheldShort(report.respondents.withheld) : text.count(report.respondents.n ?? 0)}</Table.Td>
+          {report.scales.map((s) => (
+            <HeatCell key={s.id} f={s.overall} text={text} />
+          ))}
+        </Table.Tr>
+        {report.columns.map((c, i) => (
+          <Table.Tr key={c.key}>
+            <Table.Th scope="row">
+              <Anchor component={Link} to={orgLink(c.key)} onClick={onOrg} className="report-touch">
+                {c.label}
+              </Anchor>
+            </Table.Th>
+            <Table.Td>{c.withheld ? text.withheldShort(c.withheld) : text.count(c.n ?? 0)}</Table.Td>
+            {report.scales.map((s) => (
+              <HeatCell key={s.id} f={s.columns[i]} text={text} />
             ))}
-          </Table.Tbody>
-        </Table>
-      </ScrollTable>
+          </Table.Tr>
+        ))}
+      </DataTable>
       <div className="report-heat-legend">
         <span>{text.percentOf(0)}</span>
         <span className="report-gradient" aria-hidden />
