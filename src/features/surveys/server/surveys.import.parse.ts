@@ -17,6 +17,8 @@ export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
 export const MAX_ROWS = 500_000;
 const MAX_COLUMNS = 1_000;
+/** Rows × columns held in memory (two bytes each): 66,690 rows of 81 columns are 5.4 million. */
+export const MAX_CELLS = 40_000_000;
 /** Columns with more distinct values hold identifiers or free text: never imported, not kept. */
 export const MAX_DISTINCT = 20_000;
 const MAX_LINES_KEPT = 10;
@@ -96,7 +98,8 @@ function note(issues: Map<RowIssue['reason'], RowIssue>, reason: RowIssue['reaso
 export async function readTable(input: Buffer): Promise<Table> {
   const text = await toText(input);
   const delimiter = detectDelimiter(text);
-  const parser = parse({ bom: true, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, max_record_size: 1 << 20 });
+  // Any line ending, even mixed in one file (files pasted together from two systems).
+  const parser = parse({ bom: true, delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, max_record_size: 1 << 20 });
   const source = Readable.from(slices(text));
   source.pipe(parser);
   source.on('error', (err) => parser.destroy(err));
@@ -121,6 +124,7 @@ export async function readTable(input: Buffer): Promise<Table> {
         continue;
       }
       if (rows === MAX_ROWS) throw badFile(`The file has more than ${MAX_ROWS.toLocaleString('en')} rows; split it into smaller files.`);
+      if ((rows + 1) * columns.length > MAX_CELLS) throw badFile(`The file holds more than ${MAX_CELLS.toLocaleString('en')} cells (rows × columns); keep only the columns to import, or split it.`);
       if (rows === lines.length) {
         const grown = new Uint32Array(lines.length * 2);
         grown.set(lines);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sqlState } from '../../../server/db/client.js';
 import { AppError } from '../../../server/http/errors.js';
 import type { App, Deps } from '../../../server/http/types.js';
 import { authErrors, errorBodySchema } from '../../../shared/schemas.js';
@@ -31,7 +32,11 @@ export async function surveyImportRoutes(app: App, { db }: Deps): Promise<void> 
     bodyLimit: 4 * 1024 * 1024,
     schema: { tags, summary: 'Import an inspected file as a closed administration with the confirmed matching; returns a job to poll', body: runImportBody, response: { 202: z.object({ id: z.string() }), ...authErrors, 409: errorBodySchema } },
     handler: async (request, reply) => {
-      const { id } = await startImport(db, request.actor, request.body, request.ip);
+      const { id } = await startImport(db, request.actor, request.body, {
+        ip: request.ip,
+        // A failed statement's message carries its parameters, respondents' answers: only the kind of failure is logged.
+        onError: (err) => request.log.error({ sqlState: sqlState(err) ?? null, name: (err as Error)?.name }, 'survey import failed; nothing was written'),
+      });
       return reply.code(202).send({ id });
     },
   });

@@ -322,6 +322,36 @@ describe('what is checked before anything is written', () => {
   });
 });
 
+describe('a failure while writing', () => {
+  it('leaves nothing behind, and keeps the file so the same matching can be run again', async () => {
+    // The UCI rows nine times over: 3,555 responses, written in four inserts of up to 1,000 (and
+    // line endings mixed: each copy's last line lost its \r, as when files are pasted together).
+    const [head, ...lines] = uciFile().toString('utf8').trim().split('\n');
+    const i = await inspected(Buffer.from([head, ...Array.from({ length: 9 }, () => lines).flat()].join('\n')));
+    const body = base(i, { school: { column: col(i, 'school'), map: {} }, columns: [{ column: col(i, 'famrel'), target: 'famrel' }] });
+    const before = { ...(await written()), audits: (await auditRowsOf(ctx.db, 'survey.imported')).length };
+    // The third insert of responses fails, as a full disk or a dropped connection would.
+    const ddl = [
+      'create sequence import_fault',
+      `create function import_fault() returns trigger language plpgsql as $$ begin if nextval('import_fault') >= 3 then raise exception 'disk full'; end if; return null; end $$`,
+      'create trigger import_fault after insert on survey_responses for each statement execute function import_fault()',
+    ];
+    for (const statement of ddl) await ctx.db.execute(sql.raw(statement));
+    try {
+      const job = await finished((await run(body)).json().id);
+      expect(job).toMatchObject({ status: 'failed', written: 2000, administrationId: null, report: null, error: 'The import failed; nothing was written. Try again, or split the file.' });
+    } finally {
+      for (const statement of ['drop trigger import_fault on survey_responses', 'drop function import_fault()', 'drop sequence import_fault']) await ctx.db.execute(sql.raw(statement));
+    }
+    expect({ ...(await written()), audits: (await auditRowsOf(ctx.db, 'survey.imported')).length }).toEqual(before);
+
+    const again = await finished((await run(body)).json().id);
+    expect(again.report?.skipped).toEqual([]);
+    expect(again).toMatchObject({ status: 'done', written: 3555 });
+    expect(again.report!.perSchool.map((s) => s.responses)).toEqual([349 * 9, 46 * 9]);
+  });
+});
+
 describe('files as people save them', () => {
   it('reads semicolons and a BOM, drops an unnamed id column, recognises leading numbers and labels in other languages, and reports skipped rows', async () => {
     const csv = [

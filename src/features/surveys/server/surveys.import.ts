@@ -21,7 +21,7 @@ import { findOrg, inSubtree, type OrgRow } from '../../organizations/server/orga
 import { organizations } from '../../organizations/server/organizations.tables.js';
 import type { ImportColumn, ImportJob, ImportReport, ImportSchool, ImportTarget, Inspection, RowIssue } from '../surveys.import.contract.js';
 import { type Answer, proposeSchoolColumn, proposeTarget } from '../surveys.import.mapping.js';
-import { readTable, type Table } from './surveys.import.parse.js';
+import { MAX_CELLS, readTable, type Table } from './surveys.import.parse.js';
 import { type ColumnPlan, columnLabel, importTargets, isIdentifier, nextDay, planColumns, planSchools, type RunBody, type SchoolPlan } from './surveys.import.plan.js';
 import { encodeResponse } from './surveys.public.js';
 import { insertSites, surveyDefinition } from './surveys.service.js';
@@ -31,6 +31,8 @@ import { type ResponseRow, responseColumns, responseValues } from './surveys.wri
 
 const UPLOAD_TTL_MS = 2 * 3_600_000;
 const MAX_UPLOADS = 20;
+/** Cells of all files held at once (two bytes each): about 200 MB. */
+const MAX_HELD_CELLS = 2.5 * MAX_CELLS;
 const JOB_TTL_MS = 24 * 3_600_000;
 /** Rows per multi-row insert: 11 parameters each, well under PostgreSQL's 65,535. */
 const BATCH = 1_000;
@@ -64,7 +66,14 @@ function forgetExpired(now = Date.now()): void {
 function keep(upload: Upload): void {
   forgetExpired();
   for (const [id, u] of uploads) if (u.userId === upload.userId) uploads.delete(id);
-  while (uploads.size >= MAX_UPLOADS) uploads.delete(uploads.keys().next().value!);
+  const cells = (u: Upload) => u.table.rows * u.table.columns.length;
+  let held = [...uploads.values()].reduce((n, u) => n + cells(u), cells(upload));
+  // Oldest first, until the files held fit in memory together.
+  for (const [id, u] of uploads) {
+    if (uploads.size < MAX_UPLOADS && held <= MAX_HELD_CELLS) break;
+    uploads.delete(id);
+    held -= cells(u);
+  }
   uploads.set(upload.id, upload);
 }
 
@@ -123,7 +132,7 @@ export async function inspectUpload(db: Db, actor: Actor, q: { orgId: number; in
  * multi-row inserts inside one transaction: a failure leaves nothing behind.
  * @throws AppError validation_failed (names the field) | not_found | forbidden | conflict
  */
-export async function startImport(db: Db, actor: Actor, body: RunBody, ip: string | null): Promise<{ id: string; done: Promise<void> }> {
+export async function startImport(db: Db, actor: Actor, body: RunBody, opts: { ip: string | null; onError?: (err: unknown) => void }): Promise<{ id: string; done: Promise<void> }> {
   forgetExpired();
   const upload = uploads.get(body.uploadId);
   if (!upload || upload.userId !== actor.userId) throw badRequest('This file is no longer held (files are kept two hours, until imported). Upload it again.', 'uploadId');
@@ -145,8 +154,9 @@ export async function startImport(db: Db, actor: Actor, body: RunBody, ip: strin
     administrationId: null, report: null, error: null, finishedAt: null,
   };
   jobs.set(id, job);
-  const done = runImport(db, actor, { job, upload, body, org, schools, school, plans, opensAt, closesAt, ip }).catch((err) => {
+  const done = runImport(db, actor, { job, upload, body, org, schools, school, plans, opensAt, closesAt, ip: opts.ip }).catch((err) => {
     job.status = 'failed';
+    if (!(err instanceof AppError)) opts.onError?.(err);
     job.error = err instanceof AppError ? err.message : 'The import failed; nothing was written. Try again, or split the file.';
     // The coordinator may fix the matching and try again without uploading the file anew.
     if (upload.expiresAt > Date.now()) keep(upload);
