@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { languageSchema } from '../instruments/model/text.js';
 
-/** Why a figure is not shown: too few respondents, or withheld so that another cannot be worked out. */
-export const withheldReason = z.enum(['small', 'complementary']).nullable();
+/**
+ * Why a figure is not shown: too few respondents; withheld so that another cannot be worked out;
+ * or two answers combined would describe a group under k somewhere at or below the organisation.
+ */
+export const withheldReason = z.enum(['small', 'complementary', 'combination']).nullable();
 
 /** A percentage as shown: under 40 respondents, extremes read "5 % or less" / "95 % or more". */
 export const shownPercent = z.object({ value: z.number().nullable(), coded: z.enum(['at_most', 'at_least']).nullable() });
@@ -36,8 +39,11 @@ export const reportQuery = z.object({
   org: z.coerce.number().int().positive().optional(),
   /** Side by side: `school` (organisations directly below) or a demographic question's id. */
   by: z.string().regex(/^[a-z][a-z0-9_]*$/, 'Group by "school" or a demographic question id.').optional(),
-  /** Only respondents who gave one answer to a demographic question, as question:answer. */
-  filter: z.string().regex(/^[a-z][a-z0-9_]*:[A-Za-z0-9_.-]+$/, 'Filter as question:answer, e.g. grade:g7.').optional(),
+  /** Only respondents who gave one answer to a demographic question, as question:answer; two joined by a comma combine. */
+  filter: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*:[A-Za-z0-9_.-]+(,[a-z][a-z0-9_]*:[A-Za-z0-9_.-]+)?$/, 'Filter as question:answer, e.g. grade:g7, or two joined by a comma.')
+    .optional(),
   lang: languageSchema.default('en'),
 });
 export type ReportQuery = z.infer<typeof reportQuery>;
@@ -53,6 +59,8 @@ export const surveyReport = z.object({
   dimensions: z.array(z.object({ id: z.string(), label: z.string(), multi: z.boolean(), groups: z.array(z.object({ key: z.string(), label: z.string() })) })),
   by: z.string().nullable(),
   filter: z.object({ dim: z.string(), group: z.string(), label: z.string() }).nullable(),
+  /** The second answer of a combined filter. */
+  alsoFilter: z.object({ dim: z.string(), group: z.string(), label: z.string() }).nullable(),
   /** The side-by-side columns (groups, or organisations below), each with its respondents. */
   columns: z.array(z.object({ key: z.string(), label: z.string(), n: z.number().nullable(), withheld: withheldReason })),
   scales: z.array(

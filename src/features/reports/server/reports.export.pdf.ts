@@ -16,7 +16,7 @@ const INK = '#1a1a1a';
 /** Lets other requests in between two parts of a long report. */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-type Figure = { n: number | null; withheld: 'small' | 'complementary' | null };
+type Figure = { n: number | null; withheld: 'small' | 'complementary' | 'combination' | null };
 
 /** Answer colours from disagreement (red) through neutral to agreement (blue), legible in grey print. */
 function pointColours(count: number): string[] {
@@ -83,7 +83,7 @@ export class PdfExport {
   /** A count in words when withheld ("fewer than 10", "withheld"). */
   private nText(f: Figure, k: number): string {
     if (f.withheld === 'small') return this.w.fewerThan(k);
-    if (f.withheld === 'complementary') return this.w.withheld;
+    if (f.withheld) return this.w.withheld;
     return String(f.n ?? 0);
   }
 

@@ -50,9 +50,9 @@ export function percentCell(p: ShownPercent, w: ExportWords): Cell {
 }
 
 /** A group's n, or why it is not shown: the words, never a number. */
-export function nCell(f: { n: number | null; withheld: 'small' | 'complementary' | null }, k: number, w: ExportWords): Cell {
+export function nCell(f: { n: number | null; withheld: 'small' | 'complementary' | 'combination' | null }, k: number, w: ExportWords): Cell {
   if (f.withheld === 'small') return w.fewerThan(k);
-  if (f.withheld === 'complementary') return w.withheld;
+  if (f.withheld) return w.withheld;
   return f.n;
 }
 

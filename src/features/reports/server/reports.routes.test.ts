@@ -189,6 +189,34 @@ describe('survey report figures', () => {
     expect(audited.rows[0].n).toBe(2);
   });
 
+  it('combines two answers only where no crossed cell at or below the organisation is small', async () => {
+    // A school's own survey: ten students in each of grade 6/7 × girl/boy; grade-7 girls all agree on q1.
+    const own = await closedAdministration(ctx.db, w.s2, { title: 'School check-in', daysAgo: 10 });
+    const cell = (grade: string, gender: string, q1: number) => repeat(10, { q1, q2: 4, grade, gender_identity: gender });
+    await storeResponses(ctx.db, own.id, w.s2.id, [...cell('g6', 'girl', 1), ...cell('g6', 'boy', 1), ...cell('g7', 'girl', 5), ...cell('g7', 'boy', 1)]);
+    while ((await rollUpResponses(ctx.db)) > 0);
+    const get = (org: number, filter: string) => people.state.get(`/api/surveys/${own.id}/report?org=${org}&filter=${filter}`);
+    const r: SurveyReport = (await get(w.s2.id, 'grade:g7,gender_identity:girl')).json();
+    expect(r.filter?.group).toBe('g7');
+    expect(r.alsoFilter).toEqual({ dim: 'gender_identity', group: 'girl', label: 'girl' });
+    expect(r.respondents).toEqual({ n: 10, withheld: null });
+    expect(item(r, 'q1').overall.mean).toBe(5);
+    // Belonging from q1 and q2 (two of three answered): (5 + 4) / 2.
+    expect(scale(r, 'belonging').overall).toMatchObject({ n: 10, mean: 4.5 });
+    expect(r.parent).toBeNull();
+    // One grade-7 student answering "nb" makes a crossed cell of 1: nothing is shown, anywhere above either.
+    await storeResponses(ctx.db, own.id, w.s2.id, [{ q1: 3, grade: 'g7', gender_identity: 'nb' }]);
+    while ((await rollUpResponses(ctx.db)) > 0);
+    for (const org of [w.s2.id, w.d1.id]) {
+      const x: SurveyReport = (await get(org, 'grade:g7,gender_identity:girl')).json();
+      expect(x.respondents).toEqual({ n: null, withheld: 'combination' });
+      expect(item(x, 'q1').overall.mean).toBeNull();
+    }
+    expectError(await get(w.s2.id, 'grade:g7,grade:g6'), 400, 'validation_failed', 'filter');
+    expectError(await get(w.s2.id, 'grade:g7,self_described_group:newcomer'), 400, 'validation_failed', 'filter');
+    expectError(await people.state.get(`/api/surveys/${own.id}/report?org=${w.s2.id}&filter=grade:g7,gender_identity:girl&by=school`), 400, 'validation_failed', 'by');
+  });
+
   it('refuses what it cannot answer, naming what to fix', async () => {
     expectError(await people.s1viewer.get(`/api/surveys/${admin}/report?org=${w.s2.id}`), 404, 'not_found');
     expectError(await people.state.get(`/api/surveys/${admin}/report?by=shoe_size`), 400, 'validation_failed', 'by');

@@ -12,10 +12,13 @@ import { windowState } from '../../surveys/server/surveys.service.js';
 import { surveyAdministrations } from '../../surveys/server/surveys.tables.js';
 import { ratedSlots } from '../../surveys/server/surveys.layout.js';
 import type { ItemFigure, ReportQuery, ScaleFigure, ShownPercent, SurveyComments, SurveyReport } from '../reports.contract.js';
+import { combinationAllowed, combinedCounts } from './reports.combined.js';
 import { type Plan, planFor } from './reports.plan.js';
 import { codedPercent, effectiveK, type Reason } from './reports.privacy.js';
 
 type Administration = typeof surveyAdministrations.$inferSelect;
+/** Why a figure is withheld, as the report says it (the privacy module's reasons and combined filters'). */
+type Withheld = Reason | 'combination' | null;
 
 /** An administration whose results may be read: it exists, it is closed, its instrument is known. */
 async function closedAdministration(db: Db, id: number): Promise<{ a: Administration; def: InstrumentDefinition; adminOrg: OrgRow }> {
@@ -81,7 +84,7 @@ function layout(def: InstrumentDefinition) {
 }
 type Layout = ReturnType<typeof layout>;
 
-function itemFigure(status: Reason | null | undefined, values: Map<number, number> | undefined, item: Layout['items'][number]): ItemFigure {
+function itemFigure(status: Withheld | undefined, values: Map<number, number> | undefined, item: Layout['items'][number]): ItemFigure {
   const points = Array.from({ length: item.range.max - item.range.min + 1 }, (_, i) => item.range.min + i);
   const n = values ? [...values.values()].reduce((s, x) => s + x, 0) : 0;
   if (status || !values || n === 0) return { n: status ? null : n, withheld: status ?? null, mean: null, favourable: nothing, distribution: points.map(() => nothing) };
@@ -94,7 +97,7 @@ function itemFigure(status: Reason | null | undefined, values: Map<number, numbe
   return { n, withheld: null, mean: sum / n, favourable: percent(fav, n), distribution: points.map((p) => percent(values.get(p) ?? 0, n)) };
 }
 
-function scaleFigure(status: Reason | null | undefined, counts: CellCounts['scales'] extends Map<string, infer V> ? V | undefined : never, scale: Layout['scales'][number]): ScaleFigure {
+function scaleFigure(status: Withheld | undefined, counts: CellCounts['scales'] extends Map<string, infer V> ? V | undefined : never, scale: Layout['scales'][number]): ScaleFigure {
   const bands = scale.bands.map((b) => ({ id: b.id, percent: nothing }));
   if (status || !counts || counts.n === 0) return { n: status ? null : (counts?.n ?? 0), withheld: status ?? null, mean: null, favourable: nothing, bands };
   const n = counts.n;
@@ -113,7 +116,7 @@ function cellReader(plan: Plan | null, counts: CellCounts, lay: Layout) {
     const at = plan?.shape.cell(org, group);
     const status = (s: (Reason | null)[] | undefined): Reason | null | undefined => (at === undefined ? undefined : s?.[at]);
     return {
-      respondents: at === undefined || !plan ? { n: 0, withheld: null } : { n: plan.respondents[at] ? null : plan.values.respondents[at], withheld: plan.respondents[at] },
+      respondents: (at === undefined || !plan ? { n: 0, withheld: null } : { n: plan.respondents[at] ? null : plan.values.respondents[at], withheld: plan.respondents[at] }) as { n: number | null; withheld: Withheld },
       items: lay.items.map((it) => itemFigure(at === undefined ? null : status(plan!.items.get(it.index)) ?? plan!.respondents[at], counts.items.get(`${org}|${group}|${it.index}`), it)),
       scales: lay.scales.map((sc) => scaleFigure(at === undefined ? null : status(plan!.scales.get(sc.index)) ?? plan!.respondents[at], counts.scales.get(`${org}|${group}|${sc.index}`), sc)),
     };
@@ -155,9 +158,14 @@ export async function getSurveyReport(db: Db, actor: Actor, administrationId: nu
     .flatMap((s) => s.items)
     .filter((i): i is Extract<typeof i, { choices: unknown }> => 'demographic' in i && !!i.demographic && a.demographics.includes(i.id))
     .map((i) => ({ id: i.id, label: text(i.text), multi: i.type === 'multiple_choice', choices: i.choices }));
-  const [filterDim, filterGroup] = query.filter?.split(':') ?? [];
-  if (filterDim && !dimensions.some((d) => d.id === filterDim)) throw badRequest(`This survey did not ask "${filterDim}"; filter by one of: ${dimensions.map((d) => d.id).join(', ') || 'none'}.`, 'filter');
+  const filters = (query.filter?.split(',') ?? []).map((f) => ({ dim: f.split(':')[0], group: f.split(':')[1] }));
+  for (const f of filters) if (!dimensions.some((d) => d.id === f.dim)) throw badRequest(`This survey did not ask "${f.dim}"; filter by one of: ${dimensions.map((d) => d.id).join(', ') || 'none'}.`, 'filter');
+  const [filterDim, filterGroup] = filters.length ? [filters[0].dim, filters[0].group] : [];
+  const second = filters[1];
+  if (second && (second.dim === filterDim || dimensions.some((d) => (d.id === filterDim || d.id === second.dim) && d.multi)))
+    throw badRequest('Combine two different questions that take one answer each (grade and gender, for example).', 'filter');
   const by = query.by ?? null;
+  if (second && by) throw badRequest('A combined filter shows one group: leave "side by side" empty.', 'by');
   if (by && by !== 'school' && !dimensions.some((d) => d.id === by)) throw badRequest(`Group by "school" or one of: ${dimensions.map((d) => d.id).join(', ') || 'none'}.`, 'by');
   if (by && by !== 'school' && filterDim) throw badRequest('Two demographic questions cannot be combined: choose groups side by side, or a filter with schools side by side.', 'filter');
   const dimId = filterDim ?? (by && by !== 'school' ? by : '');
@@ -172,16 +180,49 @@ export async function getSurveyReport(db: Db, actor: Actor, administrationId: nu
   if (by === 'school' && org.kind === 'school') throw badRequest('A school has no schools below it; group by a demographic question instead.', 'by');
 
   const group = filterGroup ?? '';
-  const columnKeys = by === 'school' ? children.map((c) => String(c.id)) : by ? plan.groups : [];
   const lay = layout(def);
-  const counts = await readCells(db, a.id, [org.id, ...(parent ? [parent.id] : []), ...(by === 'school' ? children.map((c) => c.id) : [])], dimId);
-  const read = cellReader(plan, counts, lay);
-  const here = read(org.id, group);
-  const above = parent ? read(parent.id, group) : null;
-  const columns = columnKeys.map((key) => (by === 'school' ? read(Number(key), group) : read(org.id, key)));
   const groupLabel = (d: (typeof dimensions)[number] | undefined, key: string) => text(d?.choices.find((c) => c.value === key)?.label) || key;
-
-  const trend = await trendOf(db, a, org.id, dimId, dim?.multi ?? false, group);
+  let columnKeys: string[] = [];
+  let here: ReturnType<ReturnType<typeof cellReader>>;
+  let above: typeof here | null = null;
+  let columns: (typeof here)[] = [];
+  let trend: Awaited<ReturnType<typeof trendOf>> = [];
+  if (second) {
+    // Two answers at once: figures straight from the responses, only where no combined cell is small.
+    const plan2 = await planFor(db, a.id, second.dim, false);
+    const verdict = await combinationAllowed(db, a.id, org, [plan, plan2], [filters[0], second]);
+    if (verdict === 'counting') throw new AppError('conflict', 'Responses are still being counted; try again in a minute.');
+    const counts: CellCounts = { items: new Map(), scales: new Map() };
+    let n = 0;
+    if (verdict === 'ok') {
+      const raw = await combinedCounts(db, a.id, org, [filters[0], second]);
+      for (const r of raw.items) {
+        if (r.item === 0) n = r.n;
+        else counts.items.set(`${org.id}|*|${r.item}`, (counts.items.get(`${org.id}|*|${r.item}`) ?? new Map()).set(r.value, r.n));
+      }
+      for (const r of raw.scales) {
+        const key = `${org.id}|*|${r.scale}`;
+        const c = counts.scales.get(key) ?? { n: 0, sum: 0, fav: 0, answers: 0, bands: new Map<number, number>() };
+        if (r.band === 0) Object.assign(c, { n: r.n, sum: Number(r.score_sum), fav: r.fav, answers: r.answers });
+        else c.bands.set(r.band, r.n);
+        counts.scales.set(key, c);
+      }
+    }
+    const status = verdict === 'ok' ? null : ('combination' as const);
+    here = {
+      respondents: { n: status ? null : n, withheld: status },
+      items: lay.items.map((it) => itemFigure(status, counts.items.get(`${org.id}|*|${it.index}`), it)),
+      scales: lay.scales.map((sc) => scaleFigure(status, counts.scales.get(`${org.id}|*|${sc.index}`), sc)),
+    };
+  } else {
+    columnKeys = by === 'school' ? children.map((c) => String(c.id)) : by ? plan.groups : [];
+    const counts = await readCells(db, a.id, [org.id, ...(parent ? [parent.id] : []), ...(by === 'school' ? children.map((c) => c.id) : [])], dimId);
+    const read = cellReader(plan, counts, lay);
+    here = read(org.id, group);
+    above = parent ? read(parent.id, group) : null;
+    columns = columnKeys.map((key) => (by === 'school' ? read(Number(key), group) : read(org.id, key)));
+    trend = await trendOf(db, a, org.id, dimId, dim?.multi ?? false, group);
+  }
 
   const elements = new Map<string, { scales: string[]; items: string[] }>();
   for (const s of def.scales) for (const t of s.tags ?? []) elements.set(t, { scales: [...(elements.get(t)?.scales ?? []), s.id], items: elements.get(t)?.items ?? [] });
@@ -195,12 +236,13 @@ export async function getSurveyReport(db: Db, actor: Actor, administrationId: nu
   return {
     administration: { id: a.id, title: a.title, instrumentId: a.instrumentId, instrumentVersion: a.instrumentVersion, opensAt: a.opensAt.toISOString(), closesAt: a.closesAt.toISOString(), org: ref(adminOrg) },
     org: ref(org),
-    parent: parent ? ref(parent) : null,
+    parent: parent && !second ? ref(parent) : null,
     k: node?.k ?? effectiveK(null),
     respondents: here.respondents,
     dimensions: dimensions.map((d) => ({ id: d.id, label: d.label, multi: d.multi, groups: plan.groups.length && d.id === dimId ? plan.groups.map((g) => ({ key: g, label: groupLabel(d, g) })) : d.choices.map((c) => ({ key: c.value, label: text(c.label) })) })),
     by,
     filter: filterDim ? { dim: filterDim, group, label: groupLabel(dim, group) } : null,
+    alsoFilter: second ? { dim: second.dim, group: second.group, label: groupLabel(dimensions.find((d) => d.id === second.dim), second.group) } : null,
     columns: columnKeys.map((key, i) => ({ key, label: by === 'school' ? children[i].name : groupLabel(dim, key), ...columns[i].respondents })),
     scales: lay.scales.map((sc, i) => ({
       id: sc.scale.id,

@@ -18,6 +18,39 @@ const withGroups = (source: string, cols: string) =>
 const placesOf = sql.raw(`join organizations o on o.id = c.org_id
     cross join lateral unnest(string_to_array(trim(both '/' from o.path), '/')::int[]) anc(id)`);
 
+/**
+ * CTEs scoring every scale of every response in `source` (a CTE with submission_id,
+ * administration_id, org_id, instrument_version, ratings, groups) as `scoreScale` does: `scored`
+ * holds one row per response and valid scale score, with its band, favourable and answered counts.
+ */
+export function scaleScores(source: string): SQL {
+  return sql.raw(`    points as (
+      select b.submission_id, si.scale,
+        count(x.p)::int as answered,
+        coalesce(sum(x.p), 0)::int as pts,
+        count(*) filter (where x.p >= si.fav_from)::int as fav
+      from ${source} b
+      join survey_administrations a on a.id = b.administration_id
+      join survey_scale_items si on si.instrument_id = a.instrument_id and si.instrument_version = b.instrument_version
+      cross join lateral (select case when b.ratings[si.item] >= 0 then (case when si.reverse then si.lo + si.hi - b.ratings[si.item] else b.ratings[si.item] end) end as p) x
+      group by 1, 2),
+    scale_defs as (
+      select distinct on (instrument_id, instrument_version, scale) instrument_id, instrument_version, scale, method, min_answered, item_count, band_mins, band_max
+      from survey_scale_items order by instrument_id, instrument_version, scale),
+    scored_raw as (
+      select b.administration_id, b.org_id, b.groups, p.scale, p.fav, p.answered, d.band_mins, d.band_max,
+        case d.method when 'mean' then p.pts::float8 / p.answered when 'sum' then p.pts::float8 else (p.fav::float8 / p.answered) * 100 end as score
+      from points p
+      join ${source} b on b.submission_id = p.submission_id
+      join survey_administrations a on a.id = b.administration_id
+      join scale_defs d on d.instrument_id = a.instrument_id and d.instrument_version = b.instrument_version and d.scale = p.scale
+      where p.answered > 0 and p.answered::float8 / d.item_count >= d.min_answered),
+    scored as (
+      select *, (case when cardinality(band_mins) = 0 or score < band_mins[1] or score > band_max then 0
+                 else (select count(*) from unnest(band_mins) m where m <= score) end)::smallint as band
+      from scored_raw)`);
+}
+
 /** The roll-up's one statement for a batch of up to `limit` responses (exported for EXPLAIN in investigations). */
 export function rollupStatement(limit: number): SQL {
   return sql`with batch as (
@@ -48,32 +81,9 @@ export function rollupStatement(limit: number): SQL {
       select * from counted_up order by 1, 2, 3, 4, 5, 6
       on conflict (administration_id, org_id, item, value, dim, grp) do update set n = survey_item_counts.n + excluded.n
       returning 1),
-    points as (
-      select b.submission_id, si.scale,
-        count(x.p)::int as answered,
-        coalesce(sum(x.p), 0)::int as pts,
-        count(*) filter (where x.p >= si.fav_from)::int as fav
-      from batch b
-      join survey_administrations a on a.id = b.administration_id
-      join survey_scale_items si on si.instrument_id = a.instrument_id and si.instrument_version = b.instrument_version
-      cross join lateral (select case when b.ratings[si.item] >= 0 then (case when si.reverse then si.lo + si.hi - b.ratings[si.item] else b.ratings[si.item] end) end as p) x
-      group by 1, 2),
-    scale_defs as (
-      select distinct on (instrument_id, instrument_version, scale) instrument_id, instrument_version, scale, method, min_answered, item_count, band_mins, band_max
-      from survey_scale_items order by instrument_id, instrument_version, scale),
-    scored as (
-      select b.administration_id, b.org_id, b.groups, p.scale, p.fav, p.answered, d.band_mins, d.band_max,
-        case d.method when 'mean' then p.pts::float8 / p.answered when 'sum' then p.pts::float8 else (p.fav::float8 / p.answered) * 100 end as score
-      from points p
-      join batch b on b.submission_id = p.submission_id
-      join survey_administrations a on a.id = b.administration_id
-      join scale_defs d on d.instrument_id = a.instrument_id and d.instrument_version = b.instrument_version and d.scale = p.scale
-      where p.answered > 0 and p.answered::float8 / d.item_count >= d.min_answered),
+    ${scaleScores('batch')},
     banded as (
-      select administration_id, org_id, groups, scale,
-        (case when cardinality(band_mins) = 0 or score < band_mins[1] or score > band_max then 0
-         else (select count(*) from unnest(band_mins) m where m <= score) end)::smallint as band,
-        count(*)::int as n, sum(score) as score_sum, sum(fav)::int as fav, sum(answered)::int as answers
+      select administration_id, org_id, groups, scale, band, count(*)::int as n, sum(score) as score_sum, sum(fav)::int as fav, sum(answered)::int as answers
       from scored group by 1, 2, 3, 4, 5),
     scale_cells as (${withGroups('banded', 'administration_id, org_id, scale, band, n, score_sum, fav, answers')}),
     scale_counted as (
