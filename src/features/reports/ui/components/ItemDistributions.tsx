@@ -85,7 +85,7 @@ function ItemRow({ item, text }: { item: Item; text: FigureText }) {
         </div>
       )}
       <Text size="sm" className="report-item-figures">
-        {shown ? t('reports.items.figures', { mean: text.itemMean(f.mean), favourable: text.percent(f.favourable) }) : ''}
+        {shown ? t('reports.items.figures', { mean: text.itemMean(f), favourable: text.percent(f.favourable) }) : ''}
       </Text>
     </div>
   );
@@ -133,7 +133,7 @@ export function ItemDistributions({ report, text }: { report: SurveyReport; text
                           <Table.Td key={p.value}>{text.percent(it.overall.distribution[i])}</Table.Td>
                         ))}
                         <Table.Td>{text.count(it.overall.n ?? 0)}</Table.Td>
-                        <Table.Td>{text.itemMean(it.overall.mean)}</Table.Td>
+                        <Table.Td>{text.itemMean(it.overall)}</Table.Td>
                         <Table.Td>{text.percent(it.overall.favourable)}</Table.Td>
                       </>
                     )}

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { ScaleFigure, ShownPercent, SurveyReport } from '../../reports.contract.js';
+import type { ItemFigure, ScaleFigure, ShownPercent, SurveyReport } from '../../reports.contract.js';
 
 export type Scale = SurveyReport['scales'][number];
 export type Item = SurveyReport['items'][number];
@@ -48,7 +48,8 @@ export function useFigureText(k: number) {
     },
     /** How a scale's score is made, in words. */
     methodWords: (method: Method) => t(`reports.methodName.${method}`),
-    itemMean: (mean: number | null) => (mean === null ? '—' : decimals(2).format(mean)),
+    /** A question's mean answer; not shown beside coded shares, which an exact mean could undo (two answer points make it the share itself). */
+    itemMean: (f: Pick<ItemFigure, 'mean' | 'favourable' | 'distribution'>) => (f.mean === null || f.favourable.coded || f.distribution.some((d) => d.coded) ? '—' : decimals(2).format(f.mean)),
     /** A group's name; codes such as "prefer not to say" in words. */
     group: (g: { key: string; label: string }) => (SPECIAL_GROUPS.has(g.key) && g.label === g.key ? t(`reports.specialGroups.${g.key}`) : g.label),
     /** A demographic question's short name ("Gender identity"), else its question text. */
