@@ -46,7 +46,9 @@ CREATE TABLE "survey_scale_items" (
 	CONSTRAINT "survey_scale_items_instrument_id_instrument_version_scale_item_pk" PRIMARY KEY("instrument_id","instrument_version","scale","item")
 );
 --> statement-breakpoint
+DROP INDEX "survey_responses_pending_idx";--> statement-breakpoint
 ALTER TABLE "organizations" ADD COLUMN "min_cell_size" integer;--> statement-breakpoint
+CREATE INDEX "survey_responses_pending_idx" ON "survey_responses" USING btree ("administration_id","org_id","submission_id") WHERE not "survey_responses"."rolled";--> statement-breakpoint
 ALTER TABLE "organizations" ADD CONSTRAINT "organizations_min_cell_size_check" CHECK ("organizations"."min_cell_size" between 5 and 30);--> statement-breakpoint
 -- Counts now cover every organisation above a school and scale scores: count every response again.
 DELETE FROM "survey_item_counts";--> statement-breakpoint

@@ -60,6 +60,7 @@ export function rollupStatement(limit: number): SQL {
         where not r.rolled and exists (
           select 1 from survey_administrations a join survey_layouts l on l.instrument_id = a.instrument_id and l.instrument_version = r.instrument_version
           where a.id = r.administration_id)
+        order by r.administration_id, r.org_id
         limit ${limit} for update of r skip locked)
       returning submission_id, administration_id, org_id, instrument_version, ratings, groups),
     -- Answers are counted per school and combination of demographic answers first (a few dozen

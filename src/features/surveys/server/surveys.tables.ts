@@ -110,7 +110,8 @@ export const surveyResponses = pgTable(
   },
   (t) => [
     index('survey_responses_site_day_idx').on(t.administrationId, t.orgId, t.submittedOn),
-    index('survey_responses_pending_idx').on(t.submissionId).where(sql`not ${t.rolled}`),
+    // Responses waiting for the roll-up, school by school: a batch then covers few schools and adds up compactly.
+    index('survey_responses_pending_idx').on(t.administrationId, t.orgId, t.submissionId).where(sql`not ${t.rolled}`),
   ],
 );
 
