@@ -83,9 +83,9 @@ describe('survey results', () => {
     await page.getByLabel('Respondents', { exact: true }).selectOption({ label: 'Gender identity: Girl' });
     await page.waitForURL(/filter=gender_identity%3Agirl/);
     expect(page.url()).toContain('by=school');
-    await page.getByText('Only respondents who answered Gender identity: Girl.').waitFor();
+    await page.getByText('Only respondents who answered Gender identity: Girl.', { exact: true }).waitFor();
     await page.reload();
-    await page.getByText('Only respondents who answered Gender identity: Girl.').waitFor();
+    await page.getByText('Only respondents who answered Gender identity: Girl.', { exact: true }).waitFor();
     expect(await page.getByLabel('Respondents', { exact: true }).inputValue()).toBe('gender_identity:girl');
     expect(await page.getByLabel('Side by side', { exact: true }).inputValue()).toBe('school');
     await heat.waitFor();

@@ -127,7 +127,6 @@ function ReportHeader({ report, headingRef, text, onClearFilter }: { report: Sur
     next.set('org', String(orgId));
     return `?${next}`;
   };
-  const dim = report.filter ? report.dimensions.find((d) => d.id === report.filter!.dim) : undefined;
   return (
     <div>
       {above.length > 0 && (
@@ -158,7 +157,7 @@ function ReportHeader({ report, headingRef, text, onClearFilter }: { report: Sur
       </Group>
       {report.filter && (
         <Group gap="sm">
-          <Text>{t('reports.filteredTo', { group: `${dim ? text.dimension(dim) : report.filter.dim}: ${text.group({ key: report.filter.group, label: report.filter.label })}` })}</Text>
+          <Text>{t('reports.filteredTo', { group: filterInWords(report, text, t) })}</Text>
           <Button variant="subtle" size="compact-sm" className="no-print report-touch" onClick={onClearFilter}>
             {t('reports.clearFilter')}
           </Button>
@@ -255,6 +254,15 @@ function viewInWords(report: SurveyReport, text: FigureText, t: (k: string, o?: 
   const parts: string[] = [];
   if (report.by === 'school') parts.push(t('reports.liveBy', { what: t(report.org.kind === 'district' ? 'reports.controls.bySchool' : 'reports.controls.byBelow') }));
   else if (report.by && dim) parts.push(t('reports.liveBy', { what: text.dimension(dim) }));
-  if (report.filter) parts.push(t('reports.liveFilter', { group: text.group({ key: report.filter.group, label: report.filter.label }) }));
+  if (report.filter) parts.push(t('reports.liveFilter', { group: filterInWords(report, text, t) }));
   return parts.join(' ');
+}
+
+/** The filter's answers in words ("Gender identity: Girl"), both of a combined filter joined by "and". */
+function filterInWords(report: SurveyReport, text: FigureText, t: (k: string, o?: Record<string, unknown>) => string): string {
+  const one = (f: NonNullable<SurveyReport['filter']>) => {
+    const dim = report.dimensions.find((d) => d.id === f.dim);
+    return `${dim ? text.dimension(dim) : f.dim}: ${text.group({ key: f.group, label: f.label })}`;
+  };
+  return [report.filter, report.alsoFilter].filter((f) => f !== null).map(one).join(` ${t('reports.and')} `);
 }
