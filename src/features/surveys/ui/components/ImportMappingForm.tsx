@@ -11,6 +11,8 @@ import { type Explicit, ImportColumnsTable } from './ImportColumnsTable.js';
 import { Block } from './Block.js';
 import { ScrollTable } from './ScrollTable.js';
 
+const SCHOOL_VALUES_LISTED = 100;
+
 /** Fields with an input of their own; an error on any other goes to the alert above the button. */
 const FIELDS = ['title', 'givenOn', 'timeZone', 'language', 'school.schoolId', 'school.column'];
 
@@ -42,6 +44,10 @@ export function ImportMappingForm({ inspection, instrumentTitle, error, running,
   useEffect(() => {
     if (error) focusFirstError(form.current, alert.current);
   }, [error]);
+  // A new file read: the keyboard and screen reader go on to the matching.
+  useEffect(() => {
+    form.current?.querySelector<HTMLElement>('h2')?.focus();
+  }, []);
 
   const byColumn = schoolMode === 'column' ? schoolColumn : null;
   const mapped = Object.entries(targets)
@@ -50,6 +56,8 @@ export function ImportMappingForm({ inspection, instrumentTitle, error, running,
     .sort((a, b) => a.column - b.column);
   const match = schoolMatcher(inspection.schools);
   const schoolValues = inspection.columns[schoolColumn]?.values ?? [];
+  // Values no school's code or name matches come first; a state's thousand schools are not all listed.
+  const listed = [...schoolValues].sort((a, b) => Number(match(a.value) !== null) - Number(match(b.value) !== null)).slice(0, SCHOOL_VALUES_LISTED);
   const schoolOf = (value: string) => schoolMap[value] ?? String(match(value) ?? '');
   const err = (field: string) => errorUnder(error, field);
   const errorFor = (column: number) => {
@@ -82,7 +90,7 @@ export function ImportMappingForm({ inspection, instrumentTitle, error, running,
 
   return (
     <form ref={form} onSubmit={submit} noValidate>
-      <Block title={t('surveyImport.step2')}>
+      <Block title={t('surveyImport.step2')} focusable>
         <Text>{t('surveyImport.readSummary', { rows: inspection.rows.toLocaleString(i18n.language), columns: inspection.columns.length, file: inspection.fileName ?? '' })}</Text>
         {fields && <Alert color="yellow">{t('surveyImport.skipped.fields', { count: fields.count, lines: fields.lines.join(', ') })}</Alert>}
 
@@ -127,7 +135,7 @@ export function ImportMappingForm({ inspection, instrumentTitle, error, running,
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {schoolValues.map((v) => (
+                  {listed.map((v) => (
                     <Table.Tr key={v.value}>
                       <Table.Th scope="row" fw={400}>
                         {v.value}
@@ -141,6 +149,7 @@ export function ImportMappingForm({ inspection, instrumentTitle, error, running,
                 </Table.Tbody>
               </Table>
             </ScrollTable>
+            {schoolValues.length > listed.length && <Text size="sm">{t('surveyImport.moreSchoolValues', { count: schoolValues.length - listed.length })}</Text>}
           </Stack>
         )}
 
