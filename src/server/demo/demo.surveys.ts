@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { InstrumentDefinition } from '../../features/instruments/model/instrument.schema.js';
+import { allSlots, specOf } from '../../features/instruments/model/item-types.js';
 import { loadPublishedDefinition } from '../../features/instruments/server/instruments.service.js';
 import { randomCode, LINK_CODE_LENGTH } from '../../features/surveys/server/surveys.codes.js';
 import { encodeResponse } from '../../features/surveys/server/surveys.public.js';
@@ -47,11 +48,18 @@ const pickWeighted = <T>(rnd: () => number, options: [T, number][]): T => {
   return options[options.length - 1][0];
 };
 
-/** Scale of each rated question and whether it is worded the other way round. */
+/** Scale of each rated question, whether it is worded the other way round, and its number of points. */
 function itemScales(def: InstrumentDefinition) {
-  const out = new Map<string, { scale: string; reverse: boolean }>();
-  for (const s of def.scales) for (const id of s.items) out.set(id, { scale: s.id, reverse: (s.reverse ?? []).includes(id) });
+  const points = new Map(allSlots(def).map((slot) => [slot.id, specOf(slot.item).range?.(slot.item as never, { labelSets: def.labelSets })?.max ?? 5]));
+  const out = new Map<string, { scale: string; reverse: boolean; points: number }>();
+  for (const s of def.scales) for (const id of s.items) out.set(id, { scale: s.id, reverse: (s.reverse ?? []).includes(id), points: points.get(id) ?? 5 });
   return out;
+}
+
+/** A 1–5 leaning put on a question's own points (a four-point scale too), turned round for reverse wording. */
+function onScale(v: number, { points, reverse }: { points: number; reverse: boolean }): number {
+  const p = Math.round(1 + ((v - 1) * (points - 1)) / 4);
+  return reverse ? points + 1 - p : p;
 }
 
 /**
@@ -79,10 +87,10 @@ function studentAnswers(def: InstrumentDefinition, rnd: () => number, school: { 
   const base: Record<string, number> = { belonging: 3.7, adult_relationships: 3.8, peer_relationships: 3.6, safety: 3.7, fairness: 3.4, voice: 3.1, engagement: 3.5 };
   const answers: Record<string, unknown> = { grade, gender_identity: gender, home_language: home, self_described_group: rnd() < 0.04 ? ['PNS'] : groups.length ? groups : ['none'] };
   const person = noise(rnd, 0.35);
-  for (const [item, { scale, reverse }] of itemScales(def)) {
+  for (const [item, info] of itemScales(def)) {
     if (rnd() < 0.03) continue;
-    const v = Math.min(5, Math.max(1, Math.round((base[scale] ?? 3.5) + shift(scale) + person + noise(rnd, 0.7))));
-    answers[item] = reverse ? 6 - v : v;
+    const v = Math.min(5, Math.max(1, Math.round((base[info.scale] ?? 3.5) + shift(info.scale) + person + noise(rnd, 0.7))));
+    answers[item] = onScale(v, info);
   }
   return answers;
 }
@@ -93,11 +101,11 @@ function staffAnswers(def: InstrumentDefinition, rnd: () => number, school: { ef
     years_at_school: pickWeighted(rnd, [['under_1', 12], ['1_2', 18], ['3_5', 25], ['6_10', 22], ['over_10', 21], ['PNS', 2]]),
   };
   const person = noise(rnd, 0.35);
-  for (const [item, { scale, reverse }] of itemScales(def)) {
+  for (const [item, info] of itemScales(def)) {
     if (rnd() < 0.02) continue;
-    const base = scale === 'professional_learning' ? 3.2 : scale === 'family_partnership' ? 3.6 : 3.8;
+    const base = info.scale === 'professional_learning' ? 3.2 : info.scale === 'family_partnership' ? 3.6 : 3.8;
     const v = Math.min(5, Math.max(1, Math.round(base + school.effect + person + noise(rnd, 0.65))));
-    answers[item] = reverse ? 6 - v : v;
+    answers[item] = onScale(v, info);
   }
   return answers;
 }

@@ -82,7 +82,7 @@ describe('survey result exports', () => {
     expect(Object.keys(rows[0]).slice(0, 11)).toEqual(['Organisation', 'Code', 'Level', 'Grouping', 'Group', 'Type', 'Id', 'Scale or question', 'n', 'Mean', '% favourable']);
     // D2's 35 on q1: five answered 1, thirty answered 3 → mean 95/35; under 40, so 0 % favourable reads ≤5.
     const q1 = rows.find((r) => r.Organisation === 'D2' && r.Grouping === 'All respondents' && r.Id === 'q1')!;
-    expect(q1).toMatchObject({ Code: 'D-2', Level: 'District', Group: '', Type: 'question', n: '35', Mean: '2.71', '% favourable': '≤5', '% SD': '14.3', '% D': '≤5', '% N': '85.7', '% A': '≤5', '% SA': '≤5', '% Low': '' });
+    expect(q1).toMatchObject({ Code: 'D-2', Level: 'District', Group: '', Type: 'question', n: '35', Mean: '', '% favourable': '≤5', '% SD': '14.3', '% D': '≤5', '% N': '85.7', '% A': '≤5', '% SA': '≤5', '% Low': '' });
     // S3 (5 students) and S4 (withheld, or 35 − 30 would give S3): words, and no figure beside them.
     const schools = rows.filter((r) => r.Group === 'S3' || r.Group === 'S4' || r.Organisation === 'S3' || r.Organisation === 'S4');
     // Each school as a column of D2 and on its own (overall, and by grade: g6 and g7), eight rows each.

@@ -118,6 +118,8 @@ describe('survey report figures', () => {
     // Percentages of a group under 40 are coded at the extremes: none of D2's 35 agree on q1.
     const d2 = await report(people.state, `org=${w.d2.id}`);
     expect(item(d2, 'q1').overall.favourable).toEqual({ value: 5, coded: 'at_most' });
+    // Its mean (2.71) would tell how few agree: withheld beside the coded share.
+    expect(item(d2, 'q1').overall.mean).toBeNull();
     expect(item(d2, 'q1').overall.distribution.map((d) => d.coded)).toEqual([null, 'at_most', null, 'at_most', 'at_most']);
   });
 
@@ -200,9 +202,13 @@ describe('survey report figures', () => {
     expect(r.filter?.group).toBe('g7');
     expect(r.alsoFilter).toEqual({ dim: 'gender_identity', group: 'girl', label: 'girl' });
     expect(r.respondents).toEqual({ n: 10, withheld: null });
-    expect(item(r, 'q1').overall.mean).toBe(5);
-    // Belonging from q1 and q2 (two of three answered): (5 + 4) / 2.
-    expect(scale(r, 'belonging').overall).toMatchObject({ n: 10, mean: 4.5 });
+    // All ten agree: the share reads "95 % or more", and no mean gives it away.
+    expect(item(r, 'q1').overall).toMatchObject({ n: 10, mean: null, favourable: { value: 95, coded: 'at_least' } });
+    expect(item(r, 'q2').overall).toMatchObject({ n: 10, mean: null });
+    expect(scale(r, 'belonging').overall).toMatchObject({ n: 10, mean: null, favourable: { value: 95, coded: 'at_least' } });
+    // Grade-7 boys (q1 = 1, q2 = 4): half favourable, means shown. Belonging from q1 and q2: (1 + 4) / 2.
+    const boys: SurveyReport = (await get(w.s2.id, 'grade:g7,gender_identity:boy')).json();
+    expect(scale(boys, 'belonging').overall).toMatchObject({ n: 10, mean: 2.5, favourable: { value: 50, coded: null } });
     expect(r.parent).toBeNull();
     // One grade-7 student answering "nb" makes a crossed cell of 1: nothing is shown, anywhere above either.
     await storeResponses(ctx.db, own.id, w.s2.id, [{ q1: 3, grade: 'g7', gender_identity: 'nb' }]);
@@ -219,6 +225,11 @@ describe('survey report figures', () => {
 
   it('refuses what it cannot answer, naming what to fix', async () => {
     expectError(await people.s1viewer.get(`/api/surveys/${admin}/report?org=${w.s2.id}`), 404, 'not_found');
+    // Someone outside every school of the survey learns nothing of it, not even its questions.
+    const elsewhere = await makeOrg(ctx.db, null, 'network');
+    const outsider = await signIn(ctx.app, (await makeUser(ctx.db, { role: 'admin', org: elsewhere })).email);
+    expectError(await outsider.get(`/api/surveys/${admin}/report?by=shoe_size`), 404, 'not_found');
+    expectError(await outsider.get(`/api/surveys/${admin}/comments`), 404, 'not_found');
     expectError(await people.state.get(`/api/surveys/${admin}/report?by=shoe_size`), 400, 'validation_failed', 'by');
     expectError(await people.state.get(`/api/surveys/${admin}/report?filter=grade:g7&by=gender_identity`), 400, 'validation_failed', 'filter');
     expectError(await people.state.get(`/api/surveys/${admin}/report?org=${w.s1.id}&by=school`), 400, 'validation_failed', 'by');

@@ -21,11 +21,16 @@ type Administration = typeof surveyAdministrations.$inferSelect;
 type Withheld = Reason | 'combination' | null;
 
 /** An administration whose results may be read: it exists, it is closed, its instrument is known. */
-async function closedAdministration(db: Db, id: number): Promise<{ a: Administration; def: InstrumentDefinition; adminOrg: OrgRow }> {
+async function closedAdministration(db: Db, actor: Actor, id: number): Promise<{ a: Administration; def: InstrumentDefinition; adminOrg: OrgRow }> {
   const [a] = await db.select().from(surveyAdministrations).where(eq(surveyAdministrations.id, id));
   const def = a ? await loadPublishedDefinition(db, a.instrumentId, a.instrumentVersion) : null;
   const adminOrg = a ? await findOrg(db, a.orgId) : undefined;
   if (!a || !def || !adminOrg) throw notFound('Survey');
+  // Nothing about an administration (not even that it is open) to someone who may read none of it.
+  if (!can(actor, 'survey.read', adminOrg)) {
+    const sites = await queryRows<{ path: string }>(db, sql`select o.path from survey_sites s join organizations o on o.id = s.org_id where s.administration_id = ${a.id}`);
+    if (!sites.some((site) => can(actor, 'survey.read', site))) throw notFound('Survey');
+  }
   if (windowState(a) !== 'closed') throw new AppError('conflict', 'Results appear once the survey has closed, so that no one can be singled out by comparing figures from day to day.');
   return { a, def, adminOrg };
 }
@@ -94,18 +99,22 @@ function itemFigure(status: Withheld | undefined, values: Map<number, number> | 
     sum += v * c;
     if ((item.reverse ? item.range.min + item.range.max - v : v) >= item.range.favorableFrom) fav += c;
   }
-  return { n, withheld: null, mean: sum / n, favourable: percent(fav, n), distribution: points.map((p) => percent(values.get(p) ?? 0, n)) };
+  const favourable = percent(fav, n);
+  // A small group's mean would give away the share its favourable figure rounds to "5 % or less" / "95 % or more".
+  return { n, withheld: null, mean: favourable.coded ? null : sum / n, favourable, distribution: points.map((p) => percent(values.get(p) ?? 0, n)) };
 }
 
 function scaleFigure(status: Withheld | undefined, counts: CellCounts['scales'] extends Map<string, infer V> ? V | undefined : never, scale: Layout['scales'][number]): ScaleFigure {
   const bands = scale.bands.map((b) => ({ id: b.id, percent: nothing }));
   if (status || !counts || counts.n === 0) return { n: status ? null : (counts?.n ?? 0), withheld: status ?? null, mean: null, favourable: nothing, bands };
   const n = counts.n;
+  const favourable = counts.answers ? percent(counts.fav, counts.answers) : nothing;
   return {
     n,
     withheld: null,
-    mean: counts.sum / n,
-    favourable: counts.answers ? percent(counts.fav, counts.answers) : nothing,
+    // As for items: no exact mean beside a coded favourable share.
+    mean: favourable.coded ? null : counts.sum / n,
+    favourable,
     bands: scale.bands.map((b, i) => ({ id: b.id, percent: percent(counts.bands.get(i + 1) ?? 0, n) })),
   };
 }
@@ -149,7 +158,7 @@ async function resolveOrg(db: Db, actor: Actor, adminOrg: OrgRow, plan: Plan, as
  * @throws AppError not_found | conflict (not closed yet) | validation_failed (unknown grouping)
  */
 export async function getSurveyReport(db: Db, actor: Actor, administrationId: number, query: ReportQuery): Promise<SurveyReport> {
-  const { a, def, adminOrg } = await closedAdministration(db, administrationId);
+  const { a, def, adminOrg } = await closedAdministration(db, actor, administrationId);
   const lang = query.lang as LanguageCode;
   const text = (w: Parameters<typeof pick>[0]) => pick(w, lang, def.defaultLanguage);
 
@@ -215,13 +224,18 @@ export async function getSurveyReport(db: Db, actor: Actor, administrationId: nu
       scales: lay.scales.map((sc) => scaleFigure(status, counts.scales.get(`${org.id}|*|${sc.index}`), sc)),
     };
   } else {
-    columnKeys = by === 'school' ? children.map((c) => String(c.id)) : by ? plan.groups : [];
+    // Groups in the questionnaire's order, answers outside its choices (prefer not to say) last.
+    const order = (g: string) => {
+      const i = dim?.choices.findIndex((c) => c.value === g) ?? -1;
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    columnKeys = by === 'school' ? children.map((c) => String(c.id)) : by ? [...plan.groups].sort((x, y) => order(x) - order(y) || x.localeCompare(y)) : [];
     const counts = await readCells(db, a.id, [org.id, ...(parent ? [parent.id] : []), ...(by === 'school' ? children.map((c) => c.id) : [])], dimId);
     const read = cellReader(plan, counts, lay);
     here = read(org.id, group);
     above = parent ? read(parent.id, group) : null;
     columns = columnKeys.map((key) => (by === 'school' ? read(Number(key), group) : read(org.id, key)));
-    trend = await trendOf(db, a, org.id, dimId, dim?.multi ?? false, group);
+    trend = await trendOf(db, actor, a, org.id, dimId, dim?.multi ?? false, group);
   }
 
   const elements = new Map<string, { scales: string[]; items: string[] }>();
@@ -274,7 +288,7 @@ export async function getSurveyReport(db: Db, actor: Actor, administrationId: nu
  * Up to four earlier closed administrations of the same instrument with respondents at the
  * organisation, newest last, each read through its own plan. Scales match by id across versions.
  */
-async function trendOf(db: Db, a: Administration, orgId: number, dim: string, multi: boolean, group: string) {
+async function trendOf(db: Db, actor: Actor, a: Administration, orgId: number, dim: string, multi: boolean, group: string) {
   const earlier = await queryRows<{ id: number }>(
     db,
     sql`select a.id from survey_administrations a
@@ -284,7 +298,7 @@ async function trendOf(db: Db, a: Administration, orgId: number, dim: string, mu
   );
   const out: { id: number; title: string; closesAt: string; scales: Map<string, ScaleFigure> }[] = [];
   for (const { id } of earlier.reverse()) {
-    const { a: e, def } = await closedAdministration(db, id);
+    const { a: e, def } = await closedAdministration(db, actor, id);
     const plan = await planFor(db, id, dim, multi);
     const lay = layout(def);
     const counts = await readCells(db, id, [orgId], dim);
@@ -301,7 +315,7 @@ async function trendOf(db: Db, a: Administration, orgId: number, dim: string, mu
  * @throws AppError not_found | forbidden | conflict (not closed yet)
  */
 export async function getSurveyComments(db: Db, actor: Actor, administrationId: number, query: { org?: number; lang: string }): Promise<SurveyComments> {
-  const { a, def, adminOrg } = await closedAdministration(db, administrationId);
+  const { a, def, adminOrg } = await closedAdministration(db, actor, administrationId);
   const plan = await planFor(db, a.id, '', false);
   const org = await resolveOrg(db, actor, adminOrg, plan, query.org, 'survey.run');
   const at = plan.shape.cell(org.id, '');
