@@ -95,6 +95,25 @@ describe('survey results', () => {
     await expect.poll(() => page.getByLabel('Respondents', { exact: true }).inputValue()).toBe('');
     expect(page.url()).not.toContain('filter=');
 
+    // Two answers combined, with nothing side by side: shown, or explained where a crossed group is small.
+    await page.getByLabel('Side by side', { exact: true }).selectOption('');
+    await page.getByLabel('Respondents', { exact: true }).selectOption({ label: 'Gender identity: Girl' });
+    await page.waitForURL(/filter=gender_identity%3Agirl/);
+    const also = page.getByLabel('And also', { exact: true });
+    await expect.poll(() => also.isDisabled()).toBe(false);
+    const second = await also.locator('option').nth(1).getAttribute('value');
+    await also.selectOption(second!);
+    await page.waitForURL(/filter=gender_identity%3Agirl%2C/);
+    await page.getByText(/^Only respondents who answered Gender identity: Girl and /).waitFor();
+    await expectAccessible(page, 'two answers combined');
+
+    // An export of what is shown: prepared in the background, then a download link.
+    await page.getByLabel('Side by side', { exact: true }).selectOption('');
+    await page.getByLabel('Respondents', { exact: true }).selectOption('');
+    await page.getByRole('button', { name: 'CSV' }).click();
+    await page.getByRole('link', { name: /^Download / }).waitFor({ timeout: 60_000 });
+    await expectAccessible(page, 'an export ready');
+
     // Groups side by side replace the filter, which says why it cannot be used; a withheld group is explained.
     await page.getByLabel('Respondents', { exact: true }).selectOption({ label: 'Gender identity: Boy' });
     await page.waitForURL(/filter=/);

@@ -16,6 +16,7 @@ import { type FigureText, useFigureText } from './components/figures.js';
 import { Headline } from './components/Headline.js';
 import { ItemDistributions } from './components/ItemDistributions.js';
 import { ReportControls, type ViewChange } from './components/ReportControls.js';
+import { ExportMenu } from './export/ExportMenu.js';
 import { GroupBars, HeatMap } from './components/SideBySide.js';
 import { useAdministrationDetailQuery, useSurveyReportQuery } from './reports.api.js';
 
@@ -78,6 +79,7 @@ export function SurveyReportPage() {
     <Stack gap="lg" className="report-page">
       <BackToSurvey id={id} print />
       <ReportHeader report={data} headingRef={heading} text={text} onClearFilter={() => change({ filter: '' })} />
+      <ExportMenu administrationId={id} orgId={data.org.id} />
       <ReportBody
         report={data}
         by={by}

@@ -58,7 +58,18 @@ export function ReportControls({
   ];
   // A choice from a shared address that this survey does not offer stays visible, marked by the server's error, until changed.
   if (by && !byData.some((o) => o.value === by)) byData.push({ value: by, label: by });
-  if (filter && !groupedByQuestion && !report.dimensions.some((d) => d.groups.some((g) => `${d.id}:${g.key}` === filter))) filterData.push({ value: filter, label: filter });
+  // A filter may hold two answers ("grade:g7,gender_identity:girl"): the second combines with the first.
+  const [first = '', second = ''] = filter.split(',');
+  const firstDim = report.dimensions.find((d) => d.id === first.split(':')[0]);
+  const alsoData = [
+    { value: '', label: t('reports.controls.alsoNone') },
+    ...report.dimensions
+      .filter((d) => !d.multi && d.id !== firstDim?.id)
+      .map((d) => ({ group: text.dimension(d), items: d.groups.map((g) => ({ value: `${d.id}:${g.key}`, label: `${text.dimension(d)}: ${text.group(g)}` })) })),
+  ];
+  const canCombine = !!first && by === '' && !!firstDim && !firstDim.multi;
+  if (first && !groupedByQuestion && !report.dimensions.some((d) => d.groups.some((g) => `${d.id}:${g.key}` === first))) filterData.push({ value: first, label: first });
+  if (second && !alsoData.some((o) => 'items' in o && o.items.some((i) => i.value === second))) alsoData.push({ value: second, label: second });
   return (
     <Group align="flex-start" gap="md" className="no-print report-controls" role="group" aria-label={t('reports.controls.label')}>
       <NativeSelect
@@ -75,22 +86,36 @@ export function ReportControls({
         value={by}
         data={byData}
         error={errorUnder(error, 'by')}
-        // Groups side by side take the place of a filter: two questions are never crossed.
+        // Groups side by side take the place of a filter; a combined filter shows one group, nothing beside it.
         onChange={(e) => {
           const next = e.currentTarget.value;
-          onChange(next && next !== 'school' ? { by: next, filter: '' } : { by: next });
+          onChange(next && next !== 'school' ? { by: next, filter: '' } : next ? { by: next, filter: first } : { by: next });
         }}
       />
       <NativeSelect
         w={{ base: '100%', sm: 320 }}
         label={t('reports.controls.filter')}
-        value={groupedByQuestion ? '' : filter}
+        value={groupedByQuestion ? '' : first}
         data={filterData}
         disabled={groupedByQuestion}
         inputWrapperOrder={['label', 'input', 'description', 'error']}
         description={groupedByQuestion ? t('reports.controls.filterDisabled') : t('reports.controls.filterHelp')}
         error={errorUnder(error, 'filter')}
-        onChange={(e) => onChange({ filter: e.currentTarget.value })}
+        onChange={(e) => {
+          const next = e.currentTarget.value;
+          const keep = second && next && second.split(':')[0] !== next.split(':')[0];
+          onChange({ filter: keep ? `${next},${second}` : next });
+        }}
+      />
+      <NativeSelect
+        w={{ base: '100%', sm: 320 }}
+        label={t('reports.controls.also')}
+        value={canCombine ? second : ''}
+        data={alsoData}
+        disabled={!canCombine}
+        inputWrapperOrder={['label', 'input', 'description', 'error']}
+        description={canCombine ? t('reports.controls.alsoHelp') : t('reports.controls.alsoDisabled')}
+        onChange={(e) => onChange({ filter: e.currentTarget.value ? `${first},${e.currentTarget.value}` : first })}
       />
     </Group>
   );
