@@ -37,6 +37,11 @@ export function invalidatePlans(): void {
   generation++;
 }
 
+/** Changes with every tree move (for caches that depend on the tree beside a plan). */
+export function planGeneration(): number {
+  return generation;
+}
+
 const cache = new Map<string, { stamp: string; plan: Promise<Plan> }>();
 const CACHE_SIZE = 64;
 

@@ -13,7 +13,7 @@ import { surveyAdministrations } from '../../surveys/server/surveys.tables.js';
 import { ratedSlots } from '../../surveys/server/surveys.layout.js';
 import type { ItemFigure, ReportQuery, ScaleFigure, ShownPercent, SurveyComments, SurveyReport } from '../reports.contract.js';
 import { combinationAllowed, combinedCounts } from './reports.combined.js';
-import { type Plan, planFor } from './reports.plan.js';
+import { type Plan, planFor, planGeneration } from './reports.plan.js';
 import { codedPercent, effectiveK, type Reason } from './reports.privacy.js';
 
 type Administration = typeof surveyAdministrations.$inferSelect;
@@ -74,8 +74,15 @@ async function readCells(db: Db, administrationId: number, orgs: number[], dim: 
   return out;
 }
 
-/** How one instrument version's rated items and scales read in a report. */
+const layouts = new WeakMap<InstrumentDefinition, ReturnType<typeof makeLayout>>();
+/** How one instrument version's rated items and scales read in a report (made once per definition). */
 function layout(def: InstrumentDefinition) {
+  let l = layouts.get(def);
+  if (!l) layouts.set(def, (l = makeLayout(def)));
+  return l;
+}
+
+function makeLayout(def: InstrumentDefinition) {
   const rated = ratedSlots(def);
   const slots = new Map(allSlots(def).map((s) => [s.id, s]));
   const reverse = new Set(def.scales.flatMap((s) => s.reverse ?? []));
@@ -183,6 +190,12 @@ export async function getSurveyReport(db: Db, actor: Actor, administrationId: nu
   const plan = await planFor(db, a.id, dimId, dim?.multi ?? false);
 
   const org = await resolveOrg(db, actor, adminOrg, plan, query.org, 'survey.read');
+  // A closed administration's figures change only with its counts (a new plan) or an earlier one's (the trend).
+  const viewKey = JSON.stringify([org.id, by, query.filter ?? '', lang]);
+  const views = reportCache.get(plan) ?? new Map<string, CachedReport>();
+  reportCache.set(plan, views);
+  const cached = views.get(viewKey);
+  if (cached && (await trendStamp(db, cached.trendIds)) === cached.trendStamp) return cached.report;
   const node = plan.nodes.get(org.id);
   const parent = node?.parentId ? plan.nodes.get(node.parentId) ?? null : null;
   const children = [...plan.nodes.values()].filter((n) => n.parentId === org.id).sort((x, y) => x.name.localeCompare(y.name));
@@ -247,7 +260,7 @@ export async function getSurveyReport(db: Db, actor: Actor, administrationId: nu
   }
   const ref = (o: { id: number; name: string; kind: string }) => ({ id: o.id, name: o.name, kind: o.kind });
   const labelSetOf = (it: Layout['items'][number]) => ('labelSet' in it.slot.item ? def.labelSets[it.slot.item.labelSet] : undefined);
-  return {
+  const report: SurveyReport = {
     administration: { id: a.id, title: a.title, instrumentId: a.instrumentId, instrumentVersion: a.instrumentVersion, opensAt: a.opensAt.toISOString(), closesAt: a.closesAt.toISOString(), org: ref(adminOrg) },
     org: ref(org),
     parent: parent && !second ? ref(parent) : null,
@@ -282,6 +295,28 @@ export async function getSurveyReport(db: Db, actor: Actor, administrationId: nu
     })),
     elements: [...elements].map(([r, e]) => ({ ref: r, ...e })).sort((x, y) => x.ref.localeCompare(y.ref)),
   };
+  const trendIds = trend.map((t) => t.id);
+  views.set(viewKey, { report, trendIds, trendStamp: await trendStamp(db, trendIds) });
+  return report;
+}
+
+interface CachedReport {
+  report: SurveyReport;
+  trendIds: number[];
+  trendStamp: string;
+}
+/** Reports made from a plan, per view; dropped with the plan when counts, settings or the tree change. */
+const reportCache = new WeakMap<Plan, Map<string, CachedReport>>();
+
+/** What the trend's earlier administrations count, so a cached report notices a change there. */
+async function trendStamp(db: Db, ids: number[]): Promise<string> {
+  if (!ids.length) return '';
+  const rows = await queryRows<{ id: number; orgs: number; n: string }>(
+    db,
+    sql`select administration_id as id, count(*)::int as orgs, sum(n)::text as n from survey_cell_counts
+        where administration_id = any(${`{${ids.join(',')}}`}::int[]) and dim = '' and item = 0 and grp = '' group by 1 order by 1`,
+  );
+  return `${planGeneration()}:${rows.map((r) => `${r.id}/${r.orgs}/${r.n}`).join(',')}`;
 }
 
 /**
