@@ -114,13 +114,14 @@ async function makePlan(db: DbOrTx, administrationId: number, dim: string, multi
   const respondents = guardMeasure(shape, respondentValues, kOf);
   const itemIds = [...new Set(items.map((r) => r.item))].filter((i) => i > 0);
   const scaleIds = [...new Set(scales.map((r) => r.scale))];
-  return {
-    nodes,
-    shape,
-    groups,
-    respondents,
-    items: new Map(itemIds.map((i) => [i, guardMeasure(shape, measure(`i${i}`), kOf, respondents)])),
-    scales: new Map(scaleIds.map((s) => [s, guardMeasure(shape, measure(`s${s}`), kOf, respondents)])),
-    values: { respondents: respondentValues },
+  // One measure at a time, letting other requests in between: a large plan takes a second of work.
+  const guarded = async (prefix: string) => {
+    await new Promise((r) => setImmediate(r));
+    return guardMeasure(shape, measure(prefix), kOf, respondents);
   };
+  const itemStatus = new Map<number, (Reason | null)[]>();
+  for (const i of itemIds) itemStatus.set(i, await guarded(`i${i}`));
+  const scaleStatus = new Map<number, (Reason | null)[]>();
+  for (const sc of scaleIds) scaleStatus.set(sc, await guarded(`s${sc}`));
+  return { nodes, shape, groups, respondents, items: itemStatus, scales: scaleStatus, values: { respondents: respondentValues } };
 }
