@@ -4,45 +4,25 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.js';
 import { type Agent, expectError, signIn, startTestApp, type TestContext } from '../../../server/test/harness.js';
-import { makeOrg, makeUser, type TestOrg } from '../../../server/test/factories.js';
-import { rollUpResponses } from '../../surveys/server/surveys.rollup.js';
+import { makeUser, type TestOrg } from '../../../server/test/factories.js';
 import type { SurveyExportJob } from '../reports.export.contract.js';
-import { closedAdministration, publishReportInstrument, storeResponses } from './reports.fixtures.js';
+import { makeReportWorld } from './reports.fixtures.js';
 
 let ctx: TestContext;
 let w: { state: TestOrg; d1: TestOrg; d2: TestOrg; s1: TestOrg; s2: TestOrg; s3: TestOrg; s4: TestOrg };
 let admin: number;
 let people: Record<'state' | 's1viewer' | 's2member', Agent>;
 
-const repeat = <T>(n: number, x: T): T[] => Array.from({ length: n }, () => x);
 
 beforeAll(async () => {
   ctx = await startTestApp();
   const db = ctx.db;
-  await publishReportInstrument(db);
-  const network = await makeOrg(db, null, 'network');
-  const state = await makeOrg(db, network, 'state');
-  const d1 = await makeOrg(db, state, 'district', { name: 'D1', code: 'D-1' });
-  const d2 = await makeOrg(db, state, 'district', { name: 'D2', code: 'D-2' });
-  const [s1, s2] = [await makeOrg(db, d1, 'school', { name: 'S1' }), await makeOrg(db, d1, 'school', { name: 'S2' })];
-  const [s3, s4] = [await makeOrg(db, d2, 'school', { name: 'S3' }), await makeOrg(db, d2, 'school', { name: 'S4' })];
-  w = { state, d1, d2, s1, s2, s3, s4 };
-  admin = (await closedAdministration(db, state, { title: 'Fall', daysAgo: 20 })).id;
-  // S2: 40 students, q1 in four groups of ten (mean 3, half favourable).
-  await storeResponses(db, admin, s2.id, [
-    ...repeat(10, { q1: 1, q2: 3, q3: 2, r1: 0, grade: 'g6' }),
-    ...repeat(10, { q1: 2, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g6' }),
-    ...repeat(10, { q1: 4, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g7' }),
-    ...repeat(10, { q1: 5, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g7' }),
-  ]);
-  await storeResponses(db, admin, s1.id, [...repeat(8, { q1: 4, grade: 'g6' }), ...repeat(4, { q1: 2, grade: 'g7' })]);
-  // D2: S3 has 5 students (fewer than k), S4 30 (withheld, or S3 = D2 − S4).
-  await storeResponses(db, admin, s3.id, repeat(5, { q1: 1 }));
-  await storeResponses(db, admin, s4.id, repeat(30, { q1: 3 }));
-  while ((await rollUpResponses(db)) > 0);
-  const stateLead = await makeUser(db, { role: 'viewer', org: state });
-  const s1viewer = await makeUser(db, { role: 'viewer', org: s1 });
-  const s2member = await makeUser(db, { role: 'member', org: s2 });
+  const world = await makeReportWorld(db);
+  w = world;
+  admin = world.admin;
+  const stateLead = await makeUser(db, { role: 'viewer', org: w.state });
+  const s1viewer = await makeUser(db, { role: 'viewer', org: w.s1 });
+  const s2member = await makeUser(db, { role: 'member', org: w.s2 });
   people = { state: await signIn(ctx.app, stateLead.email), s1viewer: await signIn(ctx.app, s1viewer.email), s2member: await signIn(ctx.app, s2member.email) };
 });
 afterAll(() => ctx.close());

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../server/db/client.js';
-import { actorOf, makeUser, type TestOrg } from '../../../server/test/factories.js';
+import { actorOf, makeOrg, makeUser, type TestOrg } from '../../../server/test/factories.js';
+import { rollUpResponses } from '../../surveys/server/surveys.rollup.js';
 import { instrumentDefinition, type InstrumentDefinition } from '../../instruments/model/instrument.schema.js';
 import { instruments, instrumentVersions } from '../../instruments/server/instruments.tables.js';
 import { encodeResponse } from '../../surveys/server/surveys.public.js';
@@ -113,4 +114,45 @@ export function wideInstrument(items = 20): InstrumentDefinition {
       method: s % 2 ? 'mean' : 'percent_favorable',
     })),
   });
+}
+
+const repeat = <T>(n: number, x: T): T[] => Array.from({ length: n }, () => x);
+
+/**
+ * The report tests' world: a state with districts D1 (S1, S2) and D2 (S3, S4) and a fall survey
+ * given by the state, closed, with answers chosen so that figures can be worked out by hand:
+ * - S2: 40 students, q1 in four groups of ten (1, 2, 4, 5), q4 skipped by the first ten, half in grade 6;
+ * - S1: 12 students, 4 of them in grade 7 (fewer than k), two with a comment;
+ * - S3: 5 students (fewer than k), one with a comment; S4: 30, all q1 = 3.
+ * With `earlier`, a spring survey too: 40 students at S2, everyone (5, 3, 2 on q1–q3).
+ */
+export async function makeReportWorld(db: Db, opts: { earlier?: boolean } = {}) {
+  await publishReportInstrument(db);
+  const network = await makeOrg(db, null, 'network');
+  const state = await makeOrg(db, network, 'state');
+  const d1 = await makeOrg(db, state, 'district', { name: 'D1', code: 'D-1' });
+  const d2 = await makeOrg(db, state, 'district', { name: 'D2', code: 'D-2' });
+  const [s1, s2] = [await makeOrg(db, d1, 'school', { name: 'S1' }), await makeOrg(db, d1, 'school', { name: 'S2' })];
+  const [s3, s4] = [await makeOrg(db, d2, 'school', { name: 'S3' }), await makeOrg(db, d2, 'school', { name: 'S4' })];
+  if (opts.earlier) {
+    const spring = await closedAdministration(db, state, { title: 'Spring', daysAgo: 200 });
+    await storeResponses(db, spring.id, s2.id, repeat(40, { q1: 5, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g6' }));
+  }
+  const admin = (await closedAdministration(db, state, { title: 'Fall', daysAgo: 20 })).id;
+  await storeResponses(db, admin, s2.id, [
+    ...repeat(10, { q1: 1, q2: 3, q3: 2, r1: 0, grade: 'g6' }),
+    ...repeat(10, { q1: 2, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g6' }),
+    ...repeat(10, { q1: 4, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g7' }),
+    ...repeat(10, { q1: 5, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g7' }),
+  ]);
+  await storeResponses(db, admin, s1.id, [
+    ...repeat(6, { q1: 4, grade: 'g6' }),
+    { q1: 4, grade: 'g6', comment: 'More clubs at lunch' },
+    { q1: 4, grade: 'g6', comment: ' A quiet room ' },
+    ...repeat(4, { q1: 2, grade: 'g7' }),
+  ]);
+  await storeResponses(db, admin, s3.id, [...repeat(4, { q1: 1 }), { q1: 1, comment: 'I am the only one in my class who says this' }]);
+  await storeResponses(db, admin, s4.id, repeat(30, { q1: 3 }));
+  while ((await rollUpResponses(db)) > 0);
+  return { network, state, d1, d2, s1, s2, s3, s4, admin };
 }

@@ -4,7 +4,7 @@ import { type Agent, expectError, signIn, startTestApp, type TestContext } from 
 import { makeOrg, makeUser, type TestOrg } from '../../../server/test/factories.js';
 import { rollUpResponses } from '../../surveys/server/surveys.rollup.js';
 import type { SurveyReport } from '../reports.contract.js';
-import { closedAdministration, publishReportInstrument, storeResponses } from './reports.fixtures.js';
+import { closedAdministration, makeReportWorld, storeResponses } from './reports.fixtures.js';
 
 let ctx: TestContext;
 let w: { network: TestOrg; state: TestOrg; d1: TestOrg; d2: TestOrg; s1: TestOrg; s2: TestOrg; s3: TestOrg; s4: TestOrg };
@@ -16,40 +16,12 @@ const repeat = <T>(n: number, x: T): T[] => Array.from({ length: n }, () => x);
 beforeAll(async () => {
   ctx = await startTestApp();
   const db = ctx.db;
-  await publishReportInstrument(db);
-  const network = await makeOrg(db, null, 'network');
-  const state = await makeOrg(db, network, 'state');
-  const d1 = await makeOrg(db, state, 'district', { name: 'D1' });
-  const d2 = await makeOrg(db, state, 'district', { name: 'D2' });
-  const [s1, s2] = [await makeOrg(db, d1, 'school', { name: 'S1' }), await makeOrg(db, d1, 'school', { name: 'S2' })];
-  const [s3, s4] = [await makeOrg(db, d2, 'school', { name: 'S3' }), await makeOrg(db, d2, 'school', { name: 'S4' })];
-  w = { network, state, d1, d2, s1, s2, s3, s4 };
-  // An earlier administration at the state, for the trend: 40 at S2 all favourable on q1.
-  const earlier = await closedAdministration(db, state, { title: 'Spring', daysAgo: 200 });
-  await storeResponses(db, earlier.id, s2.id, repeat(40, { q1: 5, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g6' }));
-  admin = (await closedAdministration(db, state, { title: 'Fall', daysAgo: 20 })).id;
-  // S2: 40 students, hand-computed figures below. q1 in four groups of ten; q4 skipped by the first.
-  await storeResponses(db, admin, s2.id, [
-    ...repeat(10, { q1: 1, q2: 3, q3: 2, r1: 0, grade: 'g6' }),
-    ...repeat(10, { q1: 2, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g6' }),
-    ...repeat(10, { q1: 4, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g7' }),
-    ...repeat(10, { q1: 5, q2: 3, q3: 2, q4: 5, r1: 0, grade: 'g7' }),
-  ]);
-  // S1: 12 students, 4 of them in grade 7 (too few to show).
-  // Two of them left a comment (S1 is large enough for comments to be listed).
-  await storeResponses(db, admin, s1.id, [
-    ...repeat(6, { q1: 4, grade: 'g6' }),
-    { q1: 4, grade: 'g6', comment: 'More clubs at lunch' },
-    { q1: 4, grade: 'g6', comment: ' A quiet room ' },
-    ...repeat(4, { q1: 2, grade: 'g7' }),
-  ]);
-  // D2: S3 has 5 students (too few), S4 30.
-  await storeResponses(db, admin, s3.id, [...repeat(4, { q1: 1 }), { q1: 1, comment: 'I am the only one in my class who says this' }]);
-  await storeResponses(db, admin, s4.id, repeat(30, { q1: 3 }));
-  while ((await rollUpResponses(db)) > 0);
-  const stateLead = await makeUser(db, { role: 'viewer', org: state });
-  const s1viewer = await makeUser(db, { role: 'viewer', org: s1 });
-  const s2member = await makeUser(db, { role: 'member', org: s2 });
+  const world = await makeReportWorld(db, { earlier: true });
+  w = world;
+  admin = world.admin;
+  const stateLead = await makeUser(db, { role: 'viewer', org: w.state });
+  const s1viewer = await makeUser(db, { role: 'viewer', org: w.s1 });
+  const s2member = await makeUser(db, { role: 'member', org: w.s2 });
   people = { state: await signIn(ctx.app, stateLead.email), s1viewer: await signIn(ctx.app, s1viewer.email), s2member: await signIn(ctx.app, s2member.email) };
 });
 afterAll(() => ctx.close());
