@@ -301,6 +301,11 @@ async function benchReports() {
     if (url === cases[0][1]) dashboardP50 = percentile(times, 50);
     console.log(`reports: ${label}: ${summary(times)}${goal ? ` — goal p95 ≤ ${goal} ms` : ''}`);
   }
+  // Views read for the first time (the report is made, the plan is warm): 100 different schools.
+  {
+    const { times } = await load(100, 4, (i) => get(`${report}?org=${schoolIds[200 + i]}`));
+    console.log(`reports: one school, 100 different schools, each read once (report made from the warm plan): ${summary(times)}`);
+  }
   // The same state figures (respondents and every item's distribution, overall) from the responses.
   const raw = async () =>
     queryRows(db, sql`select x.ord, x.v, count(*) from survey_responses r join organizations o on o.id = r.org_id
