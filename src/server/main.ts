@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   await markInterruptedImports(database.db);
   const app = await buildApp({ db: database.db, config });
   // Survey responses are counted into the report roll-ups in the background, in batches.
-  const stopRollups = startRollupJob(database.db, { intervalMs: config.surveyRollupIntervalMs, targetMs: database.driver === 'pglite' ? 20 : undefined, onError: (err) => app.log.error({ err }, 'survey roll-up failed; it will run again') });
+  const stopRollups = startRollupJob(database.db, { intervalMs: config.surveyRollupIntervalMs, ...(database.driver === 'pglite' ? { targetMs: 20, share: 0.25 } : {}), onError: (err) => app.log.error({ err }, 'survey roll-up failed; it will run again') });
   const stop = async () => {
     await app.close();
     await stopRollups();

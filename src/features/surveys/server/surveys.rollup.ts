@@ -213,8 +213,9 @@ export async function forgetCounts(tx: DbOrTx, administrationId: number): Promis
  * in between; on a PostgreSQL server a long batch holds up nobody and larger ones commit less often.
  * Returns a stop function that waits for the running batch.
  */
-export function startRollupJob(db: DbOrTx, opts: { intervalMs?: number; targetMs?: number; onError?: (err: unknown) => void } = {}): () => Promise<void> {
+export function startRollupJob(db: DbOrTx, opts: { intervalMs?: number; targetMs?: number; share?: number; onError?: (err: unknown) => void } = {}): () => Promise<void> {
   const targetMs = opts.targetMs ?? Infinity;
+  const share = opts.share ?? 1;
   let batch = 200;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
@@ -227,7 +228,10 @@ export function startRollupJob(db: DbOrTx, opts: { intervalMs?: number; targetMs
         if (taken === batch && took < targetMs / 2) batch = Math.min(5000, batch * 2);
         else if (took > targetMs * 2) batch = Math.max(25, Math.floor(batch / 2));
         if (taken < batch / 2 || taken === 0) break;
-        await new Promise((r) => setImmediate(r));
+        // With `share` < 1 the job rests between batches so that it takes at most that share of the
+        // time while a backlog lasts (on PGlite it runs on the thread that answers respondents).
+        if (share < 1) await new Promise((r) => setTimeout(r, took * (1 / share - 1)));
+        else await new Promise((r) => setImmediate(r));
       }
     } catch (err) {
       opts.onError?.(err);
