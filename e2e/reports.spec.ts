@@ -97,8 +97,11 @@ describe('survey results', () => {
 
     // Two answers combined, with nothing side by side: shown, or explained where a crossed group is small.
     await page.getByLabel('Side by side', { exact: true }).selectOption('');
+    await page.waitForURL((u) => !u.searchParams.has('by'));
+    await expect.poll(() => page.getByLabel('Side by side', { exact: true }).inputValue()).toBe('');
     await page.getByLabel('Respondents', { exact: true }).selectOption({ label: 'Gender identity: Girl' });
     await page.waitForURL(/filter=gender_identity%3Agirl/);
+    expect(page.url()).not.toContain('by=');
     const also = page.getByLabel('And also', { exact: true });
     await expect.poll(() => also.isDisabled()).toBe(false);
     const second = await also.locator('option').nth(1).getAttribute('value');
@@ -108,8 +111,8 @@ describe('survey results', () => {
     await expectAccessible(page, 'two answers combined');
 
     // An export of what is shown: prepared in the background, then a download link.
-    await page.getByLabel('Side by side', { exact: true }).selectOption('');
     await page.getByLabel('Respondents', { exact: true }).selectOption('');
+    await page.waitForURL((u) => !u.searchParams.has('filter'));
     await page.getByRole('button', { name: 'CSV' }).click();
     await page.getByRole('link', { name: /^Download / }).waitFor({ timeout: 60_000 });
     await expectAccessible(page, 'an export ready');

@@ -59,8 +59,8 @@ export function SurveyReportPage() {
     );
   }
 
-  const go = (change: ViewChange) => {
-    const next = new URLSearchParams(params);
+  const go = (change: ViewChange, base: URLSearchParams = params) => {
+    const next = new URLSearchParams(base);
     for (const [k, v] of Object.entries(change)) {
       if (v) next.set(k, v);
       else next.delete(k);
@@ -70,8 +70,9 @@ export function SurveyReportPage() {
   // Below a district are schools, which have no schools below them: "by school" is dropped there.
   const toOrg = (orgId: string): ViewChange => ({ org: orgId, ...(by === 'school' && data.org.kind === 'district' && orgId !== String(data.parent?.id ?? '') ? { by: '' } : {}) });
   const change = (c: ViewChange) => {
-    const next = go(c.org ? { ...c, ...toOrg(c.org) } : c);
-    setParams(next);
+    const delta = c.org ? { ...c, ...toOrg(c.org) } : c;
+    // From the address as it is now, not as this render saw it: two quick changes both count.
+    setParams((current) => go(delta, current));
     if (c.org) heading.current?.focus();
   };
 
