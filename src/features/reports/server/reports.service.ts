@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { can, likePrefix, type Actor } from '../../../server/authz/scope.js';
 import { type Db, queryRows } from '../../../server/db/client.js';
 import { AppError, badRequest, forbidden, notFound } from '../../../server/http/errors.js';
@@ -8,7 +8,7 @@ import { type LanguageCode, pick } from '../../instruments/model/lang.js';
 import { loadPublishedDefinition } from '../../instruments/server/instruments.service.js';
 import { findOrg, type OrgRow } from '../../organizations/server/organizations.queries.js';
 import { writeAudit } from '../../audit/server/audit.service.js';
-import { windowState } from '../../surveys/server/surveys.service.js';
+import { loadAdministration, windowState } from '../../surveys/server/surveys.service.js';
 import { surveyAdministrations } from '../../surveys/server/surveys.tables.js';
 import { ratedSlots } from '../../surveys/server/surveys.layout.js';
 import type { ItemFigure, ReportQuery, ScaleFigure, ShownPercent, SurveyComments, SurveyReport } from '../reports.contract.js';
@@ -22,15 +22,10 @@ type Withheld = Reason | 'combination' | null;
 
 /** An administration whose results may be read: it exists, it is closed, its instrument is known. */
 async function closedAdministration(db: Db, actor: Actor, id: number): Promise<{ a: Administration; def: InstrumentDefinition; adminOrg: OrgRow }> {
-  const [a] = await db.select().from(surveyAdministrations).where(eq(surveyAdministrations.id, id));
-  const def = a ? await loadPublishedDefinition(db, a.instrumentId, a.instrumentVersion) : null;
-  const adminOrg = a ? await findOrg(db, a.orgId) : undefined;
-  if (!a || !def || !adminOrg) throw notFound('Survey');
   // Nothing about an administration (not even that it is open) to someone who may read none of it.
-  if (!can(actor, 'survey.read', adminOrg)) {
-    const sites = await queryRows<{ path: string }>(db, sql`select o.path from survey_sites s join organizations o on o.id = s.org_id where s.administration_id = ${a.id}`);
-    if (!sites.some((site) => can(actor, 'survey.read', site))) throw notFound('Survey');
-  }
+  const { a, org: adminOrg } = await loadAdministration(db, actor, id, 'survey.read');
+  const def = await loadPublishedDefinition(db, a.instrumentId, a.instrumentVersion);
+  if (!def) throw notFound('Survey');
   if (windowState(a) !== 'closed') throw new AppError('conflict', 'Results appear once the survey has closed, so that no one can be singled out by comparing figures from day to day.');
   return { a, def, adminOrg };
 }

@@ -3,13 +3,13 @@ import { type Db, queryRows } from '../../../server/db/client.js';
 import { AppError, badRequest, conflict, notFound } from '../../../server/http/errors.js';
 import { validateAnswers } from '../../instruments/model/answers.js';
 import type { InstrumentDefinition } from '../../instruments/model/instrument.schema.js';
-import { allSlots } from '../../instruments/model/item-types.js';
 import { type LanguageCode, pick } from '../../instruments/model/text.js';
 import { loadPublishedDefinition } from '../../instruments/server/instruments.service.js';
 import type { PublicSurvey, ResponseBody } from '../surveys.public.contract.js';
 import { type CodeTarget, findCode } from './surveys.lookup.js';
 import { windowState } from './surveys.service.js';
 import { todayIn } from './surveys.time.js';
+import { ratedSlots } from './surveys.layout.js';
 import { responseColumns, responseValues, writerFor } from './surveys.writer.js';
 
 const SPECIAL: Record<string, number> = { NA: -1, DK: -2, PNS: -3 };
@@ -92,7 +92,7 @@ const layouts = new WeakMap<InstrumentDefinition, { rated: string[]; ratedSet: S
 function layoutOf(def: InstrumentDefinition) {
   let l = layouts.get(def);
   if (!l) {
-    const rated = allSlots(def).filter((s) => s.kind === 'ordinal').map((s) => s.id);
+    const rated = ratedSlots(def);
     const demographic = new Set(def.sections.flatMap((s) => s.items.filter((i) => 'demographic' in i && i.demographic).map((i) => i.id)));
     layouts.set(def, (l = { rated, ratedSet: new Set(rated), demographic }));
   }

@@ -38,7 +38,7 @@ export function demographicItems(def: InstrumentDefinition): string[] {
  * Loads an administration and checks the permission on the organisation giving it.
  * @throws AppError not_found | forbidden
  */
-async function load(db: Db, actor: Actor, id: number, permission: 'survey.read' | 'survey.run') {
+export async function loadAdministration(db: Db, actor: Actor, id: number, permission: 'survey.read' | 'survey.run') {
   const [a] = await db.select().from(surveyAdministrations).where(eq(surveyAdministrations.id, id));
   const org = a ? await findOrg(db, a.orgId) : undefined;
   if (org && !can(actor, 'survey.read', org)) {
@@ -196,7 +196,7 @@ async function sitesOf(db: Db, id: number, sitePaths: Set<string> | null) {
 
 /** An administration with its schools: link codes, responses, "no thanks" counts and codes printed and used. */
 export async function getAdministration(db: Db, actor: Actor, id: number): Promise<AdministrationDetail> {
-  const { a, org, sitePaths } = await load(db, actor, id, 'survey.read');
+  const { a, org, sitePaths } = await loadAdministration(db, actor, id, 'survey.read');
   const sites = await sitesOf(db, id, sitePaths);
   const total = sites.reduce((n, s) => n + s.responses, 0);
   return {
@@ -219,7 +219,7 @@ export async function getAdministration(db: Db, actor: Actor, id: number): Promi
  * @throws AppError not_found | forbidden | conflict (already closed)
  */
 export async function closeAdministration(db: Db, actor: Actor, id: number): Promise<AdministrationDetail> {
-  const { a, org } = await load(db, actor, id, 'survey.run');
+  const { a, org } = await loadAdministration(db, actor, id, 'survey.run');
   if (windowState(a) === 'closed') throw conflict('This survey is already closed.');
   await db.transaction(async (tx) => {
     // Closing one that has not opened yet closes it for good: it opens and closes at this moment.
@@ -235,7 +235,7 @@ export async function closeAdministration(db: Db, actor: Actor, id: number): Pro
  * @throws AppError not_found | forbidden | validation_failed (closesAt in the past or before the opening)
  */
 export async function extendAdministration(db: Db, actor: Actor, id: number, closesAtLocal: string): Promise<AdministrationDetail> {
-  const { a, org } = await load(db, actor, id, 'survey.run');
+  const { a, org } = await loadAdministration(db, actor, id, 'survey.run');
   const closesAt = zonedToInstant(closesAtLocal, a.timeZone);
   if (closesAt <= new Date()) throw badRequest('Choose a closing time in the future.', 'closesAt');
   if (closesAt <= a.opensAt) throw badRequest('The survey must close after it opens.', 'closesAt');
@@ -255,7 +255,7 @@ export async function extendAdministration(db: Db, actor: Actor, id: number, clo
  * @throws AppError not_found | forbidden
  */
 export async function deleteAllResponses(db: Db, actor: Actor, id: number): Promise<{ deleted: number }> {
-  const { org } = await load(db, actor, id, 'survey.run');
+  const { org } = await loadAdministration(db, actor, id, 'survey.run');
   return db.transaction(async (tx) => {
     await forgetCounts(tx, id);
     const gone = await tx.delete(surveyResponses).where(eq(surveyResponses.administrationId, id)).returning({ id: surveyResponses.submissionId });
@@ -267,7 +267,7 @@ export async function deleteAllResponses(db: Db, actor: Actor, id: number): Prom
 
 /** Responses per day and per school, and participation against enrolment (counts only). */
 export async function getMonitor(db: Db, actor: Actor, id: number) {
-  const { sitePaths } = await load(db, actor, id, 'survey.read');
+  const { sitePaths } = await loadAdministration(db, actor, id, 'survey.read');
   // A school team's view counts its own schools only.
   const mine = sitePaths ? sql`and org_id in (select o.id from organizations o where o.path in ${[...sitePaths]})` : sql``;
   const [days, sites, [totals]] = await Promise.all([
@@ -290,7 +290,7 @@ export async function getMonitor(db: Db, actor: Actor, id: number) {
  * @throws AppError not_found | forbidden | conflict (the administration uses open links only) | validation_failed (school not taking part, too many codes)
  */
 export async function createCodeBatches(db: Db, actor: Actor, id: number, body: { orgId: number; classes: { label: string; count: number }[]; lang: LanguageCode }, baseUrl: string): Promise<{ pdf: Buffer; codes: number }> {
-  const { a, org } = await load(db, actor, id, 'survey.run');
+  const { a, org } = await loadAdministration(db, actor, id, 'survey.run');
   if (!a.accessCodes) throw conflict('This administration uses open links only. Set one up with single-use codes to print them.');
   const [site] = await db.select({ orgId: surveySites.orgId, name: organizations.name }).from(surveySites).innerJoin(organizations, eq(organizations.id, surveySites.orgId)).where(and(eq(surveySites.administrationId, id), eq(surveySites.orgId, body.orgId)));
   if (!site) throw badRequest('This school does not take part in the administration.', 'orgId');
