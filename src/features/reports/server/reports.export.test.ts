@@ -3,8 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.js';
-import { type Agent, expectError, signIn, startTestApp, type TestContext } from '../../../server/test/harness.js';
-import { makeUser, type TestOrg } from '../../../server/test/factories.js';
+import { type Agent, expectError, signInAll, startTestApp, type TestContext } from '../../../server/test/harness.js';
+import type { TestOrg } from '../../../server/test/factories.js';
 import type { SurveyExportJob } from '../reports.export.contract.js';
 import { makeReportWorld } from './reports.fixtures.js';
 
@@ -20,10 +20,7 @@ beforeAll(async () => {
   const world = await makeReportWorld(db);
   w = world;
   admin = world.admin;
-  const stateLead = await makeUser(db, { role: 'viewer', org: w.state });
-  const s1viewer = await makeUser(db, { role: 'viewer', org: w.s1 });
-  const s2member = await makeUser(db, { role: 'member', org: w.s2 });
-  people = { state: await signIn(ctx.app, stateLead.email), s1viewer: await signIn(ctx.app, s1viewer.email), s2member: await signIn(ctx.app, s2member.email) };
+  people = await signInAll(ctx.app, world.people);
 });
 afterAll(() => ctx.close());
 

@@ -124,7 +124,7 @@ const repeat = <T>(n: number, x: T): T[] => Array.from({ length: n }, () => x);
  * - S2: 40 students, q1 in four groups of ten (1, 2, 4, 5), q4 skipped by the first ten, half in grade 6;
  * - S1: 12 students, 4 of them in grade 7 (fewer than k), two with a comment;
  * - S3: 5 students (fewer than k), one with a comment; S4: 30, all q1 = 3.
- * With `earlier`, a spring survey too: 40 students at S2, everyone (5, 3, 2 on q1–q3).
+ * Three readers come with it (see `people`). With `earlier`, a spring survey too: 40 students at S2, everyone (5, 3, 2 on q1–q3).
  */
 export async function makeReportWorld(db: Db, opts: { earlier?: boolean } = {}) {
   await publishReportInstrument(db);
@@ -154,5 +154,11 @@ export async function makeReportWorld(db: Db, opts: { earlier?: boolean } = {}) 
   await storeResponses(db, admin, s3.id, [...repeat(4, { q1: 1 }), { q1: 1, comment: 'I am the only one in my class who says this' }]);
   await storeResponses(db, admin, s4.id, repeat(30, { q1: 3 }));
   while ((await rollUpResponses(db)) > 0);
-  return { network, state, d1, d2, s1, s2, s3, s4, admin };
+  // Readers: a state lead, a viewer at S1 and a member at S2.
+  const people = {
+    state: await makeUser(db, { role: 'viewer', org: state }),
+    s1viewer: await makeUser(db, { role: 'viewer', org: s1 }),
+    s2member: await makeUser(db, { role: 'member', org: s2 }),
+  };
+  return { network, state, d1, d2, s1, s2, s3, s4, admin, people };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Agent, expectError, signIn, startTestApp, type TestContext } from '../../../server/test/harness.js';
+import { type Agent, expectError, signIn, signInAll, startTestApp, type TestContext } from '../../../server/test/harness.js';
 import { makeOrg, makeUser, type TestOrg } from '../../../server/test/factories.js';
 import { rollUpResponses } from '../../surveys/server/surveys.rollup.js';
 import type { SurveyReport } from '../reports.contract.js';
@@ -19,10 +19,7 @@ beforeAll(async () => {
   const world = await makeReportWorld(db, { earlier: true });
   w = world;
   admin = world.admin;
-  const stateLead = await makeUser(db, { role: 'viewer', org: w.state });
-  const s1viewer = await makeUser(db, { role: 'viewer', org: w.s1 });
-  const s2member = await makeUser(db, { role: 'member', org: w.s2 });
-  people = { state: await signIn(ctx.app, stateLead.email), s1viewer: await signIn(ctx.app, s1viewer.email), s2member: await signIn(ctx.app, s2member.email) };
+  people = await signInAll(ctx.app, world.people);
 });
 afterAll(() => ctx.close());
 
