@@ -9,3 +9,4 @@ export * from '../../features/instruments/server/instruments.tables.js';
 export * from '../../features/assessments/server/assessments.tables.js';
 export * from '../../features/plans/server/plans.tables.js';
 export * from '../../features/surveys/server/surveys.tables.js';
+export * from '../../features/resources/server/resources.tables.js';
