@@ -48,6 +48,7 @@ CREATE TABLE "plan_goals" (
 	"target" double precision,
 	"target_date" date,
 	"proposal_id" integer,
+	"check_status" text,
 	"created_by" integer,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL

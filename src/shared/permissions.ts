@@ -29,6 +29,11 @@ export const permissionTable = {
   'survey.run': ['admin', 'coordinator'],
   'plan.read': ['admin', 'coordinator', 'member', 'viewer'],
   'plan.manage': ['admin', 'coordinator', 'member'],
+  /** Creating, archiving and deleting plans, and publishing templates: the coordinators own plans. */
+  'plan.own': ['admin', 'coordinator'],
+  'resource.suggest': ['admin', 'coordinator', 'member'],
+  /** Curating the library; only held at a network (the coalition), where the library lives. */
+  'resource.curate': ['admin', 'coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

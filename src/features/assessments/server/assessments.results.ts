@@ -185,7 +185,7 @@ async function profileComparisons(
   return out;
 }
 
-/** Order of terms within a school year. */
-function periodRank(term: ReturnType<typeof sql>) {
+/** Order of terms within a school year, in SQL. */
+export function periodRank(term: ReturnType<typeof sql>) {
   return sql`(case ${term} when 'fall' then 1 when 'winter' then 2 when 'spring' then 3 else 4 end)`;
 }

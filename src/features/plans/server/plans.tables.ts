@@ -90,6 +90,8 @@ export const planGoals = pgTable(
     target: doublePrecision('target'),
     targetDate: date('target_date'),
     proposalId: integer('proposal_id').references(() => goalProposals.id, { onDelete: 'set null' }),
+    /** The goal's status at its last check against results (kept for the district and state roll-up). */
+    checkStatus: text('check_status'),
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
