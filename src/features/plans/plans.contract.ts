@@ -31,18 +31,28 @@ export const goalProposalListQuery = z.object({ assessmentId: z.coerce.number().
 
 // ---- Plans, goals, actions --------------------------------------------------------------------
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date as YYYY-MM-DD.').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'This is not a real date.');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date as YYYY-MM-DD.').refine((d) => new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'This is not a real date.');
 const shortText = (max: number) => z.string().trim().min(1, 'Write a few words.').max(max, `Use at most ${max} characters.`);
 const longText = z.string().trim().max(4000, 'Use at most 4,000 characters.');
 
+/** A goal's own fields, as a change sends them (only those given change). */
+const goalFields = z.object({
+  title: shortText(200),
+  description: longText,
+  elements: z.array(elementRef).max(10),
+  measure: goalMeasure.nullable(),
+  baseline: z.number().finite().nullable(),
+  target: z.number().finite().nullable(),
+  targetDate: isoDate.nullable(),
+});
 export const goalInput = z.object({
   title: shortText(200),
-  description: longText.default(''),
-  elements: z.array(elementRef).max(10).default([]),
-  measure: goalMeasure.nullable().default(null),
-  baseline: z.number().finite().nullable().default(null),
-  target: z.number().finite().nullable().default(null),
-  targetDate: isoDate.nullable().default(null),
+  description: goalFields.shape.description.default(''),
+  elements: goalFields.shape.elements.default([]),
+  measure: goalFields.shape.measure.default(null),
+  baseline: goalFields.shape.baseline.default(null),
+  target: goalFields.shape.target.default(null),
+  targetDate: goalFields.shape.targetDate.default(null),
   /** The result that motivated the goal ("make this a plan goal"); the server reads its figure. */
   from: z
     .discriminatedUnion('kind', [
@@ -54,7 +64,8 @@ export const goalInput = z.object({
     .default(null),
 });
 export type GoalInput = z.infer<typeof goalInput>;
-export const goalPatch = goalInput.omit({ from: true }).partial().extend({ position: z.number().int().min(0).max(1000).optional() });
+// No defaults in a change: a field left out stays as it is.
+export const goalPatch = goalFields.partial().extend({ position: z.number().int().min(0).max(1000).optional() });
 
 export const planInput = z.object({
   title: shortText(200),
@@ -70,17 +81,27 @@ export const planInput = z.object({
 });
 export const planPatch = z.object({ title: shortText(200), startsOn: isoDate, endsOn: isoDate, status: z.enum(['active', 'archived']), parentId: z.number().int().positive().nullable() }).partial();
 
-export const actionInput = z.object({
+const actionFields = z.object({
   title: shortText(200),
-  description: longText.default(''),
-  ownerId: z.number().int().positive().nullable().default(null),
-  ownerName: z.string().trim().min(1).max(200).nullable().default(null),
-  startsOn: isoDate.nullable().default(null),
-  dueOn: isoDate.nullable().default(null),
-  status: z.enum(actionStatuses).default('not_started'),
-  priority: priorityRatings.nullable().default(null),
+  description: longText,
+  ownerId: z.number().int().positive().nullable(),
+  ownerName: z.string().trim().min(1).max(200).nullable(),
+  startsOn: isoDate.nullable(),
+  dueOn: isoDate.nullable(),
+  status: z.enum(actionStatuses),
+  priority: priorityRatings.nullable(),
 });
-export const actionPatch = actionInput.partial().extend({ position: z.number().int().min(0).max(1000).optional() });
+export const actionInput = z.object({
+  title: actionFields.shape.title,
+  description: actionFields.shape.description.default(''),
+  ownerId: actionFields.shape.ownerId.default(null),
+  ownerName: actionFields.shape.ownerName.default(null),
+  startsOn: actionFields.shape.startsOn.default(null),
+  dueOn: actionFields.shape.dueOn.default(null),
+  status: actionFields.shape.status.default('not_started'),
+  priority: actionFields.shape.priority.default(null),
+});
+export const actionPatch = actionFields.partial().extend({ position: z.number().int().min(0).max(1000).optional() });
 export const noteInput = z.object({ kind: z.enum(['progress', 'comment']), body: shortText(4000), actionId: z.number().int().positive().nullable().default(null) });
 export const attachmentInput = z.union([
   z.object({ resourceId: z.number().int().positive(), actionId: z.number().int().positive().nullable().default(null) }).strict(),
