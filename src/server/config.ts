@@ -10,6 +10,7 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data'),
+  FILE_STORAGE_DIR: z.string().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   SEED_DEMO: bool.default(true),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
@@ -28,6 +29,8 @@ export interface Config {
   host: string;
   publicUrl: string;
   dataDir: string;
+  /** Where uploaded files (resource library) are kept; `<DATA_DIR>/files` unless set. */
+  fileDir: string;
   databaseUrl?: string;
   seedDemo: boolean;
   smtpUrl?: string;
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     dataDir: e.DATA_DIR,
+    fileDir: e.FILE_STORAGE_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/files`,
     databaseUrl: e.DATABASE_URL,
     seedDemo: e.SEED_DEMO,
     smtpUrl: e.SMTP_URL,

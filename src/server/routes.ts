@@ -10,6 +10,7 @@ import { organizationRoutes } from '../features/organizations/server/organizatio
 import { planRoutes } from '../features/plans/server/plans.routes.js';
 import { reportExportRoutes } from '../features/reports/server/reports.export.routes.js';
 import { reportRoutes } from '../features/reports/server/reports.routes.js';
+import { resourceRoutes } from '../features/resources/server/resources.routes.js';
 import { surveyImportRoutes } from '../features/surveys/server/surveys.import.routes.js';
 import { surveyRoutes } from '../features/surveys/server/surveys.routes.js';
 import { systemRoutes } from './system.routes.js';
@@ -32,4 +33,5 @@ export const routeModules: ((app: App, deps: Deps) => Promise<void>)[] = [
   reportRoutes,
   reportExportRoutes,
   surveyImportRoutes,
+  resourceRoutes,
 ];

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { type Actor, assertCan, can, roleAt } from '../../../server/authz/scope.js';
 import { contentHash } from '../../../server/content-hash.js';
-import type { Db } from '../../../server/db/client.js';
+import type { Db, DbOrTx } from '../../../server/db/client.js';
 import { badRequest, conflict, forbidden, notFound } from '../../../server/http/errors.js';
 import { writeAudit } from '../../audit/server/audit.service.js';
 import { findOrg, pathIds } from '../../organizations/server/organizations.queries.js';
@@ -131,4 +131,16 @@ export async function setNetworkFrameworks(db: Db, actor: Actor, orgId: number, 
     await writeAudit(tx, { action: 'framework.chosen', actor, org: org!, targetType: 'organization', targetId: org!.id, details: { frameworkIds: ids } });
   });
   return getNetworkFrameworks(db, actor, orgId);
+}
+
+/**
+ * Checks that every tag names an element of a framework ("framework:element").
+ * @throws AppError validation_failed (on `field`, naming the first unknown tag)
+ */
+export async function assertKnownElements(db: DbOrTx, elements: string[], field: string): Promise<void> {
+  if (!elements.length) return;
+  const rows = await db.select({ definition: frameworks.definition }).from(frameworks);
+  const known = new Set(rows.flatMap((r) => r.definition.elements.map((e) => `${r.definition.id}:${e.id}`)));
+  const unknown = elements.find((e) => !known.has(e));
+  if (unknown) throw badRequest(`"${unknown}" is not an element of any framework.`, field);
 }

@@ -3,6 +3,7 @@ import { contentHash } from '../../../server/content-hash.js';
 import type { Db } from '../../../server/db/client.js';
 import { frameworks } from '../../frameworks/server/frameworks.tables.js';
 import { syncShippedTemplates } from '../../plans/server/plans.templates.js';
+import { syncShippedLibrary } from '../../resources/server/resources.service.js';
 import { elementRefs, readShippedFrameworks, readShippedInstruments } from './content.js';
 import { instruments, instrumentVersions } from './instruments.tables.js';
 
@@ -13,7 +14,7 @@ export interface SyncReport {
 }
 
 /**
- * Brings the shipped frameworks, instruments and plan templates into the database at start. A shipped framework
+ * Brings the shipped frameworks, instruments, plan templates and starter library into the database at start. A shipped framework
  * follows its file until someone edits it here. A shipped instrument version is published, and a
  * published version never changes: a file edited after publishing is reported, not applied (bump
  * the version instead). Invalid files are reported and skipped.
@@ -62,5 +63,6 @@ export async function syncShippedContent(db: Db): Promise<SyncReport> {
   }
   const known = new Set((await db.select({ id: frameworks.id }).from(frameworks)).map((f) => f.id));
   report.warnings.push(...(await syncShippedTemplates(db, known)));
+  report.warnings.push(...(await syncShippedLibrary(db, tags)));
   return report;
 }

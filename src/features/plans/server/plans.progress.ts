@@ -4,6 +4,7 @@ import { type Db, queryRows } from '../../../server/db/client.js';
 import { findOrg } from '../../organizations/server/organizations.queries.js';
 import type { PlanProgress } from '../plans.contract.js';
 import { type ActionStatus, actionStatuses } from '../plans.model.js';
+import { intArray } from '../../../server/db/arrays.js';
 
 type Counts = Record<ActionStatus, number>;
 const emptyCounts = (): Counts => Object.fromEntries(actionStatuses.map((s) => [s, 0])) as Counts;
@@ -61,7 +62,7 @@ export async function planProgress(db: Db, actor: Actor, orgId: number): Promise
   ]);
   const names = await queryRows<{ id: number; name: string; kind: string }>(
     db,
-    sql`select o.id, o.name, o.kind from organizations o where o.id = any(${sql`array[${sql.join([orgId, ...orgRows.map((r) => r.row_id)].map((i) => sql`${i}::int`), sql`, `)}]`})`,
+    sql`select o.id, o.name, o.kind from organizations o where o.id = any(${intArray([orgId, ...orgRows.map((r) => r.row_id)])})`,
   );
   const row = (id: number) => {
     const o = orgRows.find((r) => r.row_id === id);

@@ -4,8 +4,7 @@ import { type Db, type DbOrTx, queryRows } from '../../../server/db/client.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../../server/http/errors.js';
 import { writeAudit } from '../../audit/server/audit.service.js';
 import { users } from '../../auth/server/auth.tables.js';
-import { getFramework } from '../../frameworks/server/frameworks.service.js';
-import { frameworks } from '../../frameworks/server/frameworks.tables.js';
+import { assertKnownElements, getFramework } from '../../frameworks/server/frameworks.service.js';
 import type { LanguageCode } from '../../instruments/model/text.js';
 import { findOrg, type OrgRow } from '../../organizations/server/organizations.queries.js';
 import { findVisibleResource } from '../../resources/server/resources.access.js';
@@ -15,6 +14,7 @@ import { type ActionStatus, actionStatuses, type PriorityRatings } from '../plan
 import { checkGoal, resolveSource } from './plans.check.js';
 import { templateGoals } from './plans.templates.js';
 import { goalProposals, planActions, planAttachments, planGoals, planNotes, plans } from './plans.tables.js';
+import { intArray } from '../../../server/db/arrays.js';
 
 type PlanRow = typeof plans.$inferSelect;
 type GoalRow = typeof planGoals.$inferSelect;
@@ -40,19 +40,6 @@ async function loadGoal(db: DbOrTx, actor: Actor, id: number, permission: PlanPe
     throw err instanceof AppError && err.statusCode === 404 ? notFound('Goal') : err;
   });
   return { goal, plan, org };
-}
-
-/** Every element of every framework, as "framework:element". */
-async function knownElements(db: DbOrTx): Promise<Set<string>> {
-  const rows = await db.select({ definition: frameworks.definition }).from(frameworks);
-  return new Set(rows.flatMap((r) => r.definition.elements.map((e) => `${r.definition.id}:${e.id}`)));
-}
-
-async function checkElements(db: DbOrTx, elements: string[], field: string): Promise<void> {
-  if (!elements.length) return;
-  const known = await knownElements(db);
-  const unknown = elements.find((e) => !known.has(e));
-  if (unknown) throw badRequest(`"${unknown}" is not an element of any framework.`, field);
 }
 
 function checkPeriod(startsOn: string, endsOn: string): void {
@@ -117,7 +104,7 @@ async function goalViews(db: Db, actor: Actor, org: OrgRow, goals: GoalRow[]): P
       sql`select g.id as goal_id,
             (select count(*)::int from plan_notes n where n.goal_id = g.id) as comments,
             (select count(*)::int from plan_attachments t where t.goal_id = g.id) as attachments
-          from plan_goals g where g.id = any(${sql`array[${sql.join(ids.map((i) => sql`${i}::int`), sql`, `)}]`})`,
+          from plan_goals g where g.id = any(${intArray(ids)})`,
     ),
   ]);
   const views: GoalView[] = [];
@@ -152,7 +139,7 @@ function emptyCounts(): Record<ActionStatus, number> {
 
 async function summaries(db: DbOrTx, rows: (PlanRow & { orgName: string })[]): Promise<PlanSummary[]> {
   if (!rows.length) return [];
-  const ids = sql`array[${sql.join(rows.map((r) => sql`${r.id}::int`), sql`, `)}]`;
+  const ids = intArray(rows.map((r) => r.id));
   const [goalCounts, actionCounts] = await Promise.all([
     queryRows<{ plan_id: number; n: number }>(db, sql`select plan_id, count(*)::int as n from plan_goals where plan_id = any(${ids}) group by plan_id`),
     queryRows<{ plan_id: number; status: ActionStatus; n: number }>(db, sql`select plan_id, status, count(*)::int as n from plan_actions where plan_id = any(${ids}) group by plan_id, status`),
@@ -192,7 +179,7 @@ export async function listPlans(db: Db, actor: Actor, orgId: number) {
 async function insertGoal(tx: DbOrTx, actor: Actor, plan: PlanRow, org: OrgRow, input: GoalInput, position: number, field = ''): Promise<number> {
   const from = input.from ? await resolveSource(tx as Db, actor, org, input.from) : null;
   const elements = input.elements.length ? input.elements : (from?.elements ?? []);
-  await checkElements(tx, elements, `${field}elements`);
+  await assertKnownElements(tx, elements, `${field}elements`);
   const [row] = await tx
     .insert(planGoals)
     .values({
@@ -362,7 +349,7 @@ export async function getGoal(db: Db, actor: Actor, id: number): Promise<GoalDet
  */
 export async function updateGoal(db: Db, actor: Actor, id: number, patch: Partial<Omit<GoalInput, 'from'>> & { position?: number }): Promise<GoalDetail> {
   await loadGoal(db, actor, id, 'plan.manage');
-  if (patch.elements) await checkElements(db, patch.elements, 'elements');
+  if (patch.elements) await assertKnownElements(db, patch.elements, 'elements');
   await db.update(planGoals).set({ ...patch, updatedAt: sql`now()` }).where(eq(planGoals.id, id));
   return getGoal(db, actor, id);
 }

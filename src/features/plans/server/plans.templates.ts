@@ -12,6 +12,7 @@ import { findOrg, type OrgRow, pathIds } from '../../organizations/server/organi
 import { organizations } from '../../organizations/server/organizations.tables.js';
 import { type GoalMeasure, type PlanTemplateDefinition, planTemplateDefinition, type PriorityRatings } from '../plans.model.js';
 import { planActions, planGoals, plans, planTemplates } from './plans.tables.js';
+import { intArray } from '../../../server/db/arrays.js';
 
 /** The templates shipped in content/plan-templates/*.json, with what is wrong with any of them. */
 export function readShippedTemplates(dir = path.join(contentDir, 'plan-templates')): { file: string; definition: PlanTemplateDefinition | null; error: string | null }[] {
@@ -54,7 +55,7 @@ export async function syncShippedTemplates(db: Db, knownFrameworks: Set<string>)
 /** Templates an organisation may start from: shipped ones, and those of the organisation or any above it. */
 function offeredTo(org: OrgRow) {
   const owners = pathIds(org.path);
-  return sql`(${planTemplates.ownerOrgId} is null or ${planTemplates.ownerOrgId} = any(${sql`array[${sql.join(owners.map((o) => sql`${o}::int`), sql`, `)}]`}))`;
+  return sql`(${planTemplates.ownerOrgId} is null or ${planTemplates.ownerOrgId} = any(${intArray(owners)}))`;
 }
 
 /** The templates offered to an organisation, optionally for one framework: shipped first, then nearest owner. */

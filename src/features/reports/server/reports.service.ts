@@ -15,6 +15,7 @@ import type { ItemFigure, ReportQuery, ScaleFigure, ShownPercent, SurveyComments
 import { combinationAllowed, combinedCounts } from './reports.combined.js';
 import { type Plan, planFor, planGeneration } from './reports.plan.js';
 import { codedPercent, effectiveK, type Reason } from './reports.privacy.js';
+import { intArray } from '../../../server/db/arrays.js';
 
 type Administration = typeof surveyAdministrations.$inferSelect;
 /** Why a figure is withheld, as the report says it (the privacy module's reasons and combined filters'). */
@@ -40,7 +41,7 @@ interface CellCounts {
 }
 
 async function readCells(db: Db, administrationId: number, orgs: number[], dim: string): Promise<CellCounts> {
-  const ids = sql`array[${sql.join(orgs.map((o) => sql`${o}`), sql`, `)}]::int[]`;
+  const ids = intArray(orgs);
   const dims = dim ? sql`dim in ('', ${dim})` : sql`dim = ''`;
   const [items, scales] = await Promise.all([
     queryRows<{ org_id: number; grp: string; item: number; value: number; n: number }>(

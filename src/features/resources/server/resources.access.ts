@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../../server/db/client.js';
 import { notFound } from '../../../server/http/errors.js';
 import { pathIds } from '../../organizations/server/organizations.queries.js';
 import { resources } from './resources.tables.js';
+import { intArray } from '../../../server/db/arrays.js';
 
 /** The networks (tree roots) the actor belongs to through any role. */
 export function networksOf(actor: Actor): number[] {
@@ -15,7 +16,7 @@ export function networksOf(actor: Actor): number[] {
  * networks the actor belongs to. Operators see every network's.
  */
 export function visibleResources(actor: Actor): SQL {
-  const owners = actor.isOperator ? sql`true` : or(isNull(resources.ownerOrgId), sql`${resources.ownerOrgId} = any(${sql`array[${sql.join([0, ...networksOf(actor)].map((n) => sql`${n}::int`), sql`, `)}]`})`)!;
+  const owners = actor.isOperator ? sql`true` : or(isNull(resources.ownerOrgId), sql`${resources.ownerOrgId} = any(${intArray(networksOf(actor))})`)!;
   return and(eq(resources.status, 'published'), owners)!;
 }
 

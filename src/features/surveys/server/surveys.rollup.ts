@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../../server/db/client.js';
 import { likePrefix } from '../../../server/authz/scope.js';
 import { ensureLayouts } from './surveys.layout.js';
+import { intArray } from '../../../server/db/arrays.js';
 
 /** Any one number both the roll-up and tree moves use to take turns (see `rollUpResponses`). */
 const ROLLUP_LOCK = 7_450_221;
@@ -142,7 +143,6 @@ const countTables = [
   { table: 'survey_scale_counts', keys: ['scale', 'band', 'dim', 'grp'], sums: ['n', 'score_sum', 'fav', 'answers'] },
   { table: 'survey_cell_counts', keys: ['dim', 'item', 'grp'], sums: ['n'] },
 ] as const;
-const intArray = (xs: number[]) => sql`array[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::int[]`;
 const cols = (names: readonly string[], prefix = '') => sql.raw(names.map((c) => prefix + c).join(', '));
 
 /**
