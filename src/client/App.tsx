@@ -17,7 +17,12 @@ import { InvitationPage } from '../features/members/ui/InvitationPage.js';
 import { ImportPage } from '../features/organizations/ui/ImportPage.js';
 import { OrgBrowserPage } from '../features/organizations/ui/OrgBrowserPage.js';
 import { OrgPage } from '../features/organizations/ui/OrgPage.js';
+import { GoalPage } from '../features/plans/ui/GoalPage.js';
+import { MyActionsPage } from '../features/plans/ui/MyActionsPage.js';
+import { PlanPage } from '../features/plans/ui/PlanPage.js';
 import { SurveyReportPage } from '../features/reports/ui/SurveyReportPage.js';
+import { ResourceLibraryPage } from '../features/resources/ui/ResourceLibraryPage.js';
+import { ResourcePage } from '../features/resources/ui/ResourcePage.js';
 import { AdministrationPage } from '../features/surveys/ui/AdministrationPage.js';
 import { SurveyImportPage } from '../features/surveys/ui/SurveyImportPage.js';
 import { SurveySetupPage } from '../features/surveys/ui/SurveySetupPage.js';
@@ -88,6 +93,11 @@ export function App() {
               <Route path="/assessments/:id/results" element={<AssessmentResultsPage />} />
               <Route path="/surveys/:id" element={<AdministrationPage />} />
               <Route path="/surveys/:id/results" element={<SurveyReportPage />} />
+              <Route path="/plans/:id" element={<PlanPage />} />
+              <Route path="/goals/:id" element={<GoalPage />} />
+              <Route path="/my-actions" element={<MyActionsPage />} />
+              <Route path="/resources" element={<ResourceLibraryPage />} />
+              <Route path="/resources/:id" element={<ResourcePage />} />
               <Route path="/import" element={<ImportPage />} />
               <Route path="/audit" element={<AuditPage />} />
               <Route path="/account" element={<AccountPage />} />

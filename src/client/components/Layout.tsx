@@ -30,6 +30,8 @@ export function Layout() {
     { to: '/orgs', label: t('nav.organizations'), show: true },
     { to: '/instruments', label: t('nav.instruments'), show: true },
     { to: '/frameworks', label: t('nav.frameworks'), show: true },
+    { to: '/resources', label: t('nav.resources'), show: true },
+    { to: '/my-actions', label: t('nav.myActions'), show: true },
     { to: '/import', label: t('nav.import'), show: hasAnyAbility(me, 'org.import') },
     { to: '/audit', label: t('nav.audit'), show: hasAnyAbility(me, 'audit.read') },
     { to: '/account', label: t('nav.account'), show: true },

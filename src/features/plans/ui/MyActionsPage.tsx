@@ -1,0 +1,5 @@
+import { PageTitle } from '../../../client/components/PageTitle.js';
+
+export function MyActionsPage() {
+  return <PageTitle>Plans</PageTitle>;
+}

@@ -1,0 +1,5 @@
+import { PageTitle } from '../../../client/components/PageTitle.js';
+
+export function PlanPage() {
+  return <PageTitle>Plans</PageTitle>;
+}
