@@ -8,7 +8,7 @@ import { OrgKindBadge, useOrgKindLabel } from '../../../client/components/OrgKin
 import { PageTitle } from '../../../client/components/PageTitle.js';
 import { AssessmentsPanel } from '../../assessments/ui/AssessmentsPanel.js';
 import { CoveragePanel } from '../../assessments/ui/CoveragePanel.js';
-import { GoalProposalsPanel } from '../../plans/ui/GoalProposalsPanel.js';
+import { PlansPanel } from '../../plans/ui/PlansPanel.js';
 import { MembersPanel } from '../../members/ui/MembersPanel.js';
 import { SurveysPanel } from '../../surveys/ui/SurveysPanel.js';
 import type { OrgDetail } from '../organizations.contract.js';
@@ -105,7 +105,7 @@ export function OrgPage() {
         )}
         {showAssessments && (
           <Tabs.Panel value="plans">
-            <GoalProposalsPanel org={org} />
+            <PlansPanel org={org} />
           </Tabs.Panel>
         )}
         <Tabs.Panel value="members">
