@@ -8,6 +8,7 @@ import type { Role } from '../../shared/permissions.js';
 import { type Db, queryRows } from '../db/client.js';
 import { hashPassword } from '../security/passwords.js';
 import { seedDemoAssessments } from './demo.assessments.js';
+import { seedDemoPlans } from './demo.plans.js';
 import { seedDemoSurveys } from './demo.surveys.js';
 import { refreshAllRollups } from '../../features/assessments/server/coverage.queries.js';
 import { currentSchoolYear } from '../../features/assessments/assessments.contract.js';
@@ -89,7 +90,10 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
         .filter((r) => r.kind === 'school')
         .map((r) => ({ id: r.id!, stateId: r.stateId ?? null, districtId: r.parentId!, code: r.code, gradeSpan: r.gradeSpan ?? null, enrolment: r.enrolment ?? null, country: r.country ?? null })),
     });
-    await writeAudit(tx, { action: 'demo.seeded', org: { id: network.id!, path: network.path }, details: { organizations: next, accounts: demoAccounts.length, assessments: assessmentsSeeded, surveys } });
+    const cedarValley = ['530010100002', '530010100003', '530010100004', '530010100005'].map((c) => byCode.get(c)!.id!);
+    const [coordinatorUser] = await tx.select({ id: users.id, email: users.email }).from(users).where(sql`${users.email} = 'coordinator@demo.schoolwell.test'`);
+    const plansSeeded = await seedDemoPlans(tx, { districtId: byCode.get('5300101')!.id!, schoolIds: cedarValley, coordinator: coordinatorUser, year: currentSchoolYear() });
+    await writeAudit(tx, { action: 'demo.seeded', org: { id: network.id!, path: network.path }, details: { organizations: next, accounts: demoAccounts.length, assessments: assessmentsSeeded, surveys, plans: plansSeeded } });
   });
   return true;
 }

@@ -6,7 +6,9 @@ import { PageTitle } from '../../../client/components/PageTitle.js';
 import { answerInWords, slotLabeller } from '../../instruments/model/item-types.js';
 import type { AssessmentResults } from '../assessments.contract.js';
 import { type LanguageCode, pick } from '../../instruments/model/text.js';
+import { MakeGoal } from '../../plans/ui/MakeGoal.js';
 import { ProposeGoal } from '../../plans/ui/ProposeGoal.js';
+import { RecommendedResources } from '../../resources/ui/RecommendedResources.js';
 import { useResultsQuery } from './assessments.api.js';
 
 const fmt = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? '—' : n.toFixed(digits));
@@ -51,6 +53,15 @@ export function AssessmentResultsPage() {
     const b = def.scales.find((s) => s.id === scaleId)?.bands?.find((x) => x.id === band);
     return b ? text(b.label) : '—';
   };
+  // The weakest tagged domain is where a plan most likely starts: marked, and its resources shown.
+  const tagged = data.scales.filter((s) => s.score !== null && (def.scales.find((x) => x.id === s.scaleId)?.tags?.length ?? 0) > 0);
+  const weakest = tagged.length > 1 ? tagged.reduce((a, b) => (b.score! < a.score! ? b : a)) : null;
+  const weakestTags = weakest ? (def.scales.find((x) => x.id === weakest.scaleId)?.tags ?? []) : [];
+  // A target one band up (or half a point when there is no band above).
+  const suggestTarget = (scaleId: string, score: number) => {
+    const next = def.scales.find((x) => x.id === scaleId)?.bands?.filter((b) => b.min > score).sort((a, b) => a.min - b.min)[0];
+    return next ? next.min : Math.round((score + 0.5) * 10) / 10;
+  };
   return (
     <>
       <Group gap="xs" mb="xs">
@@ -80,6 +91,7 @@ export function AssessmentResultsPage() {
               <Table.Th>{t('instruments.bands')}</Table.Th>
               <Table.Th>{t('assessments.change')}</Table.Th>
               <Table.Th>{t('assessments.comparison')}</Table.Th>
+              {data.can.proposeGoal && <Table.Th className="no-print">{t('plans.planColumn')}</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -88,7 +100,14 @@ export function AssessmentResultsPage() {
               const change = s.score !== null && s.previous?.score !== null && s.previous ? s.score - s.previous.score! : null;
               return (
                 <Table.Tr key={s.scaleId}>
-                  <Table.Th scope="row">{text(scale.title)}</Table.Th>
+                  <Table.Th scope="row">
+                    {text(scale.title)}
+                    {weakest?.scaleId === s.scaleId && (
+                      <Badge ml="xs" variant="light" color="orange" c="dark.7" tt="none">
+                        {t('plans.weakest')}
+                      </Badge>
+                    )}
+                  </Table.Th>
                   <Table.Td>{s.score === null ? t('assessments.notEnoughAnswers', { answered: s.answered, total: s.total }) : fmt(s.score)}</Table.Td>
                   <Table.Td>
                     {s.band ? (
@@ -109,6 +128,21 @@ export function AssessmentResultsPage() {
                           </div>
                         ))}
                   </Table.Td>
+                  {data.can.proposeGoal && (
+                    <Table.Td className="no-print">
+                      {s.score !== null && scale.tags?.length ? (
+                        <MakeGoal
+                          orgId={data.assessment.orgId}
+                          from={{ kind: 'assessment', assessmentId: id, scaleId: s.scaleId }}
+                          label={text(scale.title)}
+                          emphasis={weakest?.scaleId === s.scaleId}
+                          suggestion={{ title: t('plans.make.titleFor', { name: text(scale.title) }), baseline: s.score, target: suggestTarget(s.scaleId, s.score), frameworkId: scale.tags[0].split(':')[0] }}
+                        />
+                      ) : (
+                        '—'
+                      )}
+                    </Table.Td>
+                  )}
                 </Table.Tr>
               );
             })}
@@ -137,6 +171,11 @@ export function AssessmentResultsPage() {
             </Paper>
           ))}
         </SimpleGrid>
+      )}
+      {weakest && (
+        <Paper withBorder p="lg" mb="xl" className="no-print">
+          <RecommendedResources elements={weakestTags} headingOrder={2} />
+        </Paper>
       )}
       {data.facts.length > 0 && (
         <Table withTableBorder striped captionSide="top">

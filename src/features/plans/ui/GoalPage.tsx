@@ -80,7 +80,7 @@ function EditGoal({ goal }: { goal: GoalDetail }) {
       <Button variant="light" size="compact-sm" onClick={open}>
         {t('plans.editGoal')}
       </Button>
-      <Modal opened={opened} onClose={close} title={t('plans.editGoal')} size="lg">
+      <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={close} title={t('plans.editGoal')} size="lg">
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -285,7 +285,7 @@ function Actions({ goal }: { goal: GoalDetail }) {
           <ActionForm planId={goal.plan.id} submitLabel={t('plans.addAction')} pending={add.isPending} error={add.error} onSubmit={(body, reset) => add.mutate(body, { onSuccess: reset })} />
         </Section>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing ? t('plans.editAction', { title: editing.title }) : ''} size="lg">
+      <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={editing !== null} onClose={() => setEditing(null)} title={editing ? t('plans.editAction', { title: editing.title }) : ''} size="lg">
         {editing && <ActionForm planId={goal.plan.id} initial={editing} submitLabel={t('common.save')} pending={change.isPending} error={change.error} onSubmit={(body) => change.mutate({ id: editing.id, body }, { onSuccess: () => setEditing(null) })} />}
       </Modal>
     </section>

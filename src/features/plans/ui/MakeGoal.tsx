@@ -55,7 +55,7 @@ export function MakeGoal({ orgId, from, suggestion, label, emphasis = false }: {
       <Button size="compact-sm" variant={emphasis ? 'filled' : 'light'} onClick={open} aria-label={t('plans.withItem', { action: t('plans.propose'), item: label })}>
         {t('plans.propose')}
       </Button>
-      <Modal opened={opened} onClose={close} title={t('plans.make.title', { name: label })} size="lg">
+      <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={close} title={t('plans.make.title', { name: label })} size="lg">
         <form onSubmit={submit} noValidate>
           <Stack>
             {suggestion.baseline !== null && <Text size="sm">{t('plans.make.startsFrom', { value: figure(suggestion.baseline) })}</Text>}

@@ -257,7 +257,7 @@ function PublishTemplate({ plan }: { plan: PlanDetail }) {
       <Button variant="light" onClick={open}>
         {t('plans.publishTemplate')}
       </Button>
-      <Modal opened={opened} onClose={close} title={t('plans.publishTemplate')}>
+      <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={close} title={t('plans.publishTemplate')}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -295,7 +295,7 @@ function ArchivePlan({ plan }: { plan: PlanDetail }) {
         {t('plans.delete')}
       </Button>
       <ErrorAlert error={archive.error} />
-      <Modal opened={confirming} onClose={close} title={t('plans.deleteTitle', { title: plan.title })}>
+      <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={confirming} onClose={close} title={t('plans.deleteTitle', { title: plan.title })}>
         <Stack>
           <Text>{t('plans.deleteConfirm')}</Text>
           <ErrorAlert error={remove.error} />
