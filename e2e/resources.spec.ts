@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => e2e?.close());
 
 const results = (page: Page) => page.locator('section[aria-labelledby="resource-results-heading"]').getByRole('article');
-const countText = (page: Page) => page.getByRole('status').filter({ hasText: /resources? found$/ });
+const countText = (page: Page) => page.getByRole('status').filter({ hasText: /resources? found/ });
 const found = async (page: Page) => Number((await countText(page).textContent())!.match(/^(\d+)/)![1]);
 const noSideScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
@@ -48,8 +48,9 @@ describe('resource library', () => {
     await page.getByRole('button', { name: 'Show the whole library' }).click();
     await page.waitForURL((u) => !u.searchParams.has('collection'));
 
-    // Words: results with the matched words marked.
+    // Words: results with the matched words marked; the keyboard stays in the search box.
     await search(page, 'screening');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
     expect(await found(page)).toBeGreaterThanOrEqual(7);
     const first = results(page).first();
     expect((await first.locator('mark').first().textContent())!.toLowerCase()).toContain('screening');
@@ -60,7 +61,9 @@ describe('resource library', () => {
     // A typo still finds the title, and says so.
     await search(page, 'bulying');
     await expect.poll(() => results(page).first().getByRole('heading').textContent()).toBe(entry('bullying_response_toolkit').title.en);
-    await page.getByText('Some results match a close spelling of your words.').waitFor();
+    // Said on screen, and to screen readers with the count.
+    await page.locator('.mantine-Alert-message').getByText('Some results match a close spelling of your words.').waitFor();
+    expect(await countText(page).textContent()).toMatch(/found Some results match a close spelling of your words\.$/);
 
     // A tag narrows the results, survives a reload, and Back takes it off.
     await search(page, 'screening');

@@ -39,7 +39,7 @@ export function RecommendedResources({
 
   return (
     <section aria-labelledby={headingId} className="resource-recommended">
-      <Title order={headingOrder} size="h4" id={headingId} mb="xs">
+      <Title order={headingOrder} size={`h${headingOrder + 1}`} id={headingId} mb="xs">
         {t('resources.recommended.title')}
       </Title>
       {recommended.isLoading ? (

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, Loader, Modal, Pagination, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, Modal, Pagination, Paper, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -68,7 +68,7 @@ export function ResourceLibraryPage() {
         <SuggestionsPanel key={n.id} network={n} />
       ))}
 
-      <SearchForm key={view.q} initial={view.q} onSearch={(q) => update({ q })} />
+      <SearchForm initial={view.q} onSearch={(q) => update({ q })} />
 
       {view.collection && <CollectionBanner id={view.collection} onLeave={() => update({ collection: undefined })} />}
       {landing && <CollectionsSection />}
@@ -90,6 +90,7 @@ export function ResourceLibraryPage() {
           <Group gap="sm" mb="sm" wrap="wrap">
             <Text role="status" aria-live="polite" fw={600}>
               {!data ? t('resources.library.searching') : t('resources.library.count', { count: data.total })}
+              {data?.fuzzy && <VisuallyHidden> {t('resources.library.fuzzy')}</VisuallyHidden>}
             </Text>
             {view.q && !!data?.total && (
               <Button variant="subtle" size="compact-sm" onClick={() => update({ q: '' })}>
@@ -165,6 +166,12 @@ function useLibraryRoles(): { curated: Target[]; suggestFrom: Target[] } {
 function SearchForm({ initial, onSearch }: { initial: string; onSearch: (q: string) => void }) {
   const { t } = useTranslation();
   const [value, setValue] = useState(initial);
+  // Back or a link changes the words in the address: the box follows, keeping the keyboard in it.
+  const [shown, setShown] = useState(initial);
+  if (shown !== initial) {
+    setShown(initial);
+    setValue(initial);
+  }
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSearch(value.trim());
