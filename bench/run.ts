@@ -14,6 +14,7 @@ import { refreshAllRollups } from '../src/features/assessments/server/coverage.q
 import { makeOrg, makeUser, TEST_PASSWORD } from '../src/server/test/factories.js';
 import { extdataPath } from '../src/server/test/extdata.js';
 import { jsonPoster, makeSurveyWorld, startServerProcess, syntheticAnswers } from '../src/server/test/survey-world.js';
+import { textArray } from '../src/server/db/arrays.js';
 import { load, machine, percentile, summary } from './lib.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -334,10 +335,82 @@ async function benchRespondentBundle() {
 }
 
 console.log(`Schoolwell bench on ${engine} — ${machine()}`);
+/**
+ * The resource library at 50,000 entries: the starter library repeated with varied titles, half
+ * shipped and half a network's own. Searches over HTTP with four in flight, as a reader would.
+ */
+async function benchResources() {
+  const database = await createTestDatabase();
+  const db = database.db;
+  await syncShippedContent(db);
+  const network = await makeOrg(db, null, 'network');
+  const school = await makeOrg(db, await makeOrg(db, await makeOrg(db, network, 'state'), 'district'), 'school');
+  const variants: [string, string, string][] = [
+    ['for rural schools', 'pour les écoles rurales', 'para escuelas rurales'], ['in practice', 'en pratique', 'en la práctica'], ['a short guide', 'un guide court', 'una guía breve'],
+    ['for newcomer families', 'pour les familles nouvellement arrivées', 'para familias recién llegadas'], ['second edition', 'deuxième édition', 'segunda edición'],
+    ['for small teams', 'pour les petites équipes', 'para equipos pequeños'], ['with examples', 'avec des exemples', 'con ejemplos'], ['district version', 'version du conseil', 'versión del distrito'],
+    ['for secondary schools', 'pour le secondaire', 'para secundaria'], ['a checklist', 'une liste de vérification', 'una lista de control'], ['for coaches', 'pour les entraîneurs', 'para entrenadores'],
+    ['in winter', 'en hiver', 'en invierno'], ['spring update', 'mise à jour du printemps', 'actualización de primavera'], ['for counsellors', 'pour les conseillers', 'para orientadores'],
+  ];
+  const [start] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from resources`);
+  const t0 = performance.now();
+  await queryRows(db, sql`
+    insert into resources (owner_org_id, type, title, summary, audiences, grade_bands, languages, elements, source, licence)
+    select case when g % 2 = 0 then null else ${network.id}::int end, r.type,
+      jsonb_build_object('en', (r.title->>'en') || ' — ' || v.en || ' ' || g, 'fr', (r.title->>'fr') || ' — ' || v.fr || ' ' || g, 'es', (r.title->>'es') || ' — ' || v.es || ' ' || g),
+      r.summary, r.audiences, r.grade_bands, r.languages, r.elements, r.source, r.licence
+    from generate_series(1, ${50_000 - start.n}::int) g
+    join (select row_number() over (order by id)::int - 1 as k, * from resources) r on r.k = g % ${start.n}::int
+    join (select ordinality::int - 1 as k, en, fr, es from unnest(${textArray(variants.map((v) => v[0]))}, ${textArray(variants.map((v) => v[1]))}, ${textArray(variants.map((v) => v[2]))}) with ordinality as x(en, fr, es)) v on v.k = g % ${variants.length}::int`);
+  const loadMs = performance.now() - t0;
+  await queryRows(db, sql`analyze`);
+  const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from resources`);
+  console.log(`resources: ${n.toLocaleString('en')} resources written in ${(loadMs / 1000).toFixed(1)} s`);
+  const reader = await makeUser(db, { role: 'member', org: school, email: 'bench-reader@example.test' });
+  const app = await buildApp({ db, config: testConfig({ loginRateLimitPerMinute: 1_000_000 }), serveClient: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: reader.email, password: TEST_PASSWORD }) });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const cases: [string, string][] = [
+    ['browse, no words (facets over everything)', '/api/resources'],
+    ['one common word ("screening")', '/api/resources?q=screening'],
+    ['two words ("family engagement")', '/api/resources?q=family%20engagement'],
+    ['French word, French page ("dépistage")', '/api/resources?q=d%C3%A9pistage&lang=fr'],
+    ['typo ("bulying")', '/api/resources?q=bulying'],
+    ['words and three filters', '/api/resources?q=belonging&type=lesson,guide&audience=students,staff&grade=middle'],
+    ['filters only, page 20', '/api/resources?element=quality:screening&language=fr&offset=380&limit=20'],
+    ['recommendations for a goal', '/api/resources/recommended?element=quality:screening,quality:early_intervention&limit=5'],
+  ];
+  const all: number[] = [];
+  const alone: number[] = [];
+  for (const [label, url] of cases) {
+    const get = async () => {
+      const res = await fetch(base + url, { headers: { cookie } });
+      if (res.status !== 200) throw new Error(`${url} ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    const t = performance.now();
+    await get();
+    const first = performance.now() - t;
+    const one = await load(40, 1, get);
+    const { times } = await load(80, 4, get);
+    alone.push(...one.times);
+    all.push(...times);
+    console.log(`resources: ${label}: first ${first.toFixed(1)} ms (counts made); then one at a time ${summary(one.times)}; four at a time ${summary(times)}`);
+  }
+  console.log(`resources: every search above, one at a time: ${summary(alone)} — goal p95 ≤ 50 ms`);
+  console.log(`resources: every search above, four at a time: ${summary(all)}`);
+  await app.close();
+  await database.close();
+}
+
 const only = process.env.BENCH_ONLY;
 if (!only || only === 'import') await benchImport();
 if (!only || only === 'tree') await benchTreeAndLogin();
 if (!only || only === 'assessments') await benchAssessments();
 if (!only || only === 'ingest') await benchIngest();
 if (!only || only === 'reports') await benchReports();
+if (!only || only === 'resources') await benchResources();
 if ((!only && engine === 'PGlite') || only === 'bundle') await benchRespondentBundle();

@@ -54,8 +54,8 @@ export const searchResult = z.object({
   total: z.number(),
   items: z.array(resourceCard.extend({ highlight: z.object({ title: z.string(), summary: z.string() }).nullable() })),
   facets: z.object({ type: z.array(facetValue), audience: z.array(facetValue), grade: z.array(facetValue), language: z.array(facetValue), element: z.array(facetValue) }),
-  /** Whether any result matched only by a close spelling of the words. */
-  fuzzy: z.boolean(),
+  /** When the words as typed found nothing, the closest spelling that did (and was searched instead). */
+  corrected: z.string().nullable(),
 });
 export type SearchResult = z.infer<typeof searchResult>;
 

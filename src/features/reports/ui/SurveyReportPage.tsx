@@ -12,6 +12,7 @@ import { formatInZone } from '../../surveys/ui/zonedTime.js';
 import type { SurveyReport } from '../reports.contract.js';
 import './components/report.css';
 import { ElementsList } from './components/ElementsList.js';
+import { PlanFromResults } from './components/PlanFromResults.js';
 import { type FigureText, useFigureText } from './components/figures.js';
 import { Headline } from './components/Headline.js';
 import { ItemDistributions } from './components/ItemDistributions.js';
@@ -234,6 +235,9 @@ function ReportBody(props: {
               <ElementsList report={report} text={text} />
             </Section>
           )}
+          <Section id="report-plan" title={t('reports.sections.plan')}>
+            <PlanFromResults report={report} text={text} />
+          </Section>
         </div>
       )}
     </>

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRowsOf, countRows, makeOrg, makeUser, makeWorld } from '../../../server/test/factories.js';
 import { Agent, expectError, signIn, signInAll, startTestApp, type TestContext } from '../../../server/test/harness.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchResult } from '../resources.contract.js';
+import { resources } from './resources.tables.js';
 
 const starter = JSON.parse(readFileSync(new URL('../../../../content/resources/starter.json', import.meta.url), 'utf8'));
 const fileDir = mkdtempSync(path.join(tmpdir(), 'schoolwell-files-'));
@@ -61,13 +62,18 @@ describe('search', () => {
     const titled = en.items.map((i) => /screen/i.test(i.title.en!));
     expect(titled.indexOf(false) === -1 || titled.lastIndexOf(true) < titled.indexOf(false)).toBe(true);
     expect(fr.items[0].highlight!.title).toContain(`${HIGHLIGHT_START}dépistage${HIGHLIGHT_END}`);
-    expect(en.fuzzy).toBe(false);
+    expect(en.corrected).toBeNull();
   });
 
-  it('forgives a typo in a title', async () => {
+  it('forgives typos: unknown words become the closest spelling in the library', async () => {
     const r = await search(as.schoolViewer, 'q=bulying');
+    expect(r.corrected).toBe('bullying');
     expect(await keyOf(r.items[0].id)).toBe('bullying_response_toolkit');
-    expect(r.fuzzy).toBe(true);
+    const two = await search(as.schoolViewer, 'q=screning%20consnt&lang=en');
+    expect(two.corrected).toBe('screening consent');
+    expect(two.total).toBe((await search(as.schoolViewer, 'q=screening%20consent')).total);
+    // Words it knows stay as they are; nothing close means nothing found.
+    expect((await search(as.schoolViewer, 'q=zzxqv')).corrected).toBeNull();
   });
 
   it('narrows by tags (any value within a tag, all tags together) and counts what matched', async () => {
@@ -161,5 +167,13 @@ describe('a network\'s own library', () => {
     expect((await as.networkAdmin.post(`/api/resources/${made.id}/review`, { decision: 'publish', note: 'Thank you!' })).json()).toMatchObject({ status: 'published', reviewNote: 'Thank you!' });
     expectError(await as.networkAdmin.post(`/api/resources/${made.id}/review`, { decision: 'decline' }), 409, 'conflict');
     expect(ids(await search(as.schoolViewer, 'q=lunch%20clubs'))).toContain(made.id);
+  });
+});
+
+describe('counts and facets', () => {
+  it('keeps counts per version of the library: a new resource counts at once', async () => {
+    const before = (await search(as.schoolViewer, 'q=screening')).total;
+    await ctx.db.insert(resources).values({ type: 'guide', title: { en: 'Screening in a small school' }, summary: { en: 'A short guide.' }, languages: ['en'] });
+    expect((await search(as.schoolViewer, 'q=screening')).total).toBe(before + 1);
   });
 });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { users } from '../../auth/server/auth.tables.js';
 import type { LocalizedText } from '../../instruments/model/text.js';
 import { organizations } from '../../organizations/server/organizations.tables.js';
@@ -53,13 +53,12 @@ export const resources = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Full-text words of titles (weight A) and summaries (B) in English, French and Spanish. */
     search: tsvector('search').generatedAlwaysAs(sql.raw(searchable)),
-    /** Titles in every language, for typo-tolerant (trigram) matching. */
-    titles: text('titles').generatedAlwaysAs(sql`coalesce(title->>'en', '') || ' ' || coalesce(title->>'fr', '') || ' ' || coalesce(title->>'es', '')`),
+    /** The titles' words alone (small, read for every match): results are ranked by how their titles match. */
+    titleSearch: tsvector('title_search').generatedAlwaysAs(sql.raw((['en', 'fr', 'es'] as const).map((lang) => `to_tsvector('${{ en: 'english', fr: 'french', es: 'spanish' }[lang]}'::regconfig, coalesce(title->>'${lang}', ''))`).join(' || '))),
   },
   (t) => [
     index('resources_owner_idx').on(t.ownerOrgId, t.status),
     index('resources_search_idx').using('gin', t.search),
-    index('resources_titles_trgm_idx').using('gin', sql`${t.titles} gin_trgm_ops`),
     index('resources_elements_idx').using('gin', t.elements),
     check('resources_status_check', sql`${t.status} in ('published', 'suggested', 'declined')`),
   ],
@@ -90,3 +89,18 @@ export const resourceCollectionItems = pgTable(
   },
   (t) => [primaryKey({ columns: [t.collectionId, t.resourceId] }), index('resource_collection_items_resource_idx').on(t.resourceId)],
 );
+
+/**
+ * Every word of the library's titles and summaries (lower case, three letters or more), kept by a
+ * trigger. A search that finds nothing looks here for the closest spelling of each unknown word
+ * (trigram similarity) and searches again with it.
+ */
+export const resourceWords = pgTable('resource_words', { word: text('word').primaryKey() }, (t) => [index('resource_words_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`)]);
+
+/**
+ * One row counting changes to the library (resources and collections), bumped by triggers, so
+ * that search counts and facets can be kept per version of the library.
+ */
+export const resourceLibraryVersion = pgTable('resource_library_version', { id: integer('id').primaryKey().default(1), version: bigint('version', { mode: 'number' }).notNull().default(0) }, (t) => [
+  check('resource_library_version_one_row', sql`${t.id} = 1`),
+]);
