@@ -12,7 +12,7 @@ import { type LanguageCode, pick } from '../../instruments/model/text.js';
 import { RecommendedResources } from '../../resources/ui/RecommendedResources.js';
 import type { ActionView, GoalDetail } from '../plans.contract.js';
 import { type ActionStatus, actionStatuses, priorityCriteria, type PriorityRatings } from '../plans.model.js';
-import { CheckBadge, ElementTags, GoalFigures, StatusBadge } from './PlanParts.js';
+import { CheckBadge, ElementTags, GoalFigures, StatusBadge, StatusSelect } from './PlanParts.js';
 import { usePlanMutation, usePlanPeopleQuery, useGoalQuery } from './plans.api.js';
 
 /** A goal: where it stands against its target, its actions, notes, comments and attachments. */
@@ -249,13 +249,7 @@ function Actions({ goal }: { goal: GoalDetail }) {
                   </Table.Td>
                   <Table.Td>
                     {goal.can.manage ? (
-                      <NativeSelect
-                        size="xs"
-                        aria-label={t('plans.withItem', { action: t('plans.statusLabel'), item: a.title })}
-                        value={a.status}
-                        onChange={(e) => change.mutate({ id: a.id, body: { status: e.currentTarget.value } })}
-                        data={actionStatuses.map((s) => ({ value: s, label: t(`plans.status.${s}`) }))}
-                      />
+<StatusSelect title={a.title} status={a.status} onChange={(status) => change.mutate({ id: a.id, body: { status } })} />
                     ) : (
                       <StatusBadge status={a.status} />
                     )}

@@ -1,11 +1,11 @@
-import { Anchor, Loader, NativeSelect, Table, Text } from '@mantine/core';
+import { Anchor, Loader, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../../client/api.js';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { PageTitle } from '../../../client/components/PageTitle.js';
 import type { ActionView } from '../plans.contract.js';
-import { actionStatuses } from '../plans.model.js';
+import { StatusSelect } from './PlanParts.js';
 import { useMyActionsQuery, usePlanMutation } from './plans.api.js';
 
 /** The actions I own across every plan I may read: open ones by due date, then those done. */
@@ -53,13 +53,7 @@ export function MyActionsPage() {
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <NativeSelect
-                      size="xs"
-                      aria-label={t('plans.withItem', { action: t('plans.statusLabel'), item: a.title })}
-                      value={a.status}
-                      onChange={(e) => change.mutate({ id: a.id, status: e.currentTarget.value })}
-                      data={actionStatuses.map((s) => ({ value: s, label: t(`plans.status.${s}`) }))}
-                    />
+<StatusSelect title={a.title} status={a.status} onChange={(status) => change.mutate({ id: a.id, status })} />
                   </Table.Td>
                 </Table.Tr>
               ))}

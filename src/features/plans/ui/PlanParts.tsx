@@ -1,8 +1,8 @@
-import { Badge, Group, Text } from '@mantine/core';
+import { Badge, Group, NativeSelect, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { elementNames, useFrameworksQuery } from '../../frameworks/ui/frameworks.api.js';
 import type { GoalCheck } from '../plans.contract.js';
-import type { ActionStatus } from '../plans.model.js';
+import { type ActionStatus, actionStatuses } from '../plans.model.js';
 
 /** Colours chosen for contrast with dark text on a light badge (status is also said in words). */
 const checkColour: Record<GoalCheck['status'], string> = { unmeasured: 'gray', waiting: 'gray', met: 'teal', improving: 'blue', not_improving: 'orange', missed: 'red' };
@@ -66,4 +66,18 @@ export function GoalFigures({ goal }: { goal: { baseline: number | null; target:
 export function schoolYearOf(day = new Date()): { startsOn: string; endsOn: string; label: string } {
   const y = day.getMonth() >= 7 ? day.getFullYear() : day.getFullYear() - 1;
   return { startsOn: `${y}-09-01`, endsOn: `${y + 1}-08-31`, label: `${y}–${y + 1}` };
+}
+
+/** An action's status as a select that saves on change (for those who may manage the plan). */
+export function StatusSelect({ title, status, onChange }: { title: string; status: ActionStatus; onChange: (status: ActionStatus) => void }) {
+  const { t } = useTranslation();
+  return (
+    <NativeSelect
+      size="xs"
+      aria-label={t('plans.withItem', { action: t('plans.statusLabel'), item: title })}
+      value={status}
+      onChange={(e) => onChange(e.currentTarget.value as ActionStatus)}
+      data={actionStatuses.map((s) => ({ value: s, label: t(`plans.status.${s}`) }))}
+    />
+  );
 }
