@@ -11,6 +11,11 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data'),
   FILE_STORAGE_DIR: z.string().optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   SEED_DEMO: bool.default(true),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
@@ -31,6 +36,8 @@ export interface Config {
   dataDir: string;
   /** Where uploaded files (resource library) are kept; `<DATA_DIR>/files` unless set. */
   fileDir: string;
+  /** An S3-compatible bucket for uploaded files instead of `fileDir`, when S3_ENDPOINT and S3_BUCKET are set. */
+  s3: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string } | null;
   databaseUrl?: string;
   seedDemo: boolean;
   smtpUrl?: string;
@@ -58,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Schoolwell cannot start: fix these settings:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const s3Missing = e.S3_ENDPOINT || e.S3_BUCKET ? (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !e[k]) : [];
+  if (s3Missing.length) throw new Error(`Schoolwell cannot start: fix these settings:\n${s3Missing.map((k) => `  ${k}: set it too, to keep files in an S3-compatible bucket (or unset the other S3_ settings)`).join('\n')}`);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -65,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     dataDir: e.DATA_DIR,
     fileDir: e.FILE_STORAGE_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/files`,
+    s3: e.S3_ENDPOINT && e.S3_BUCKET ? { endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET, region: e.S3_REGION, accessKeyId: e.S3_ACCESS_KEY_ID ?? '', secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? '' } : null,
     databaseUrl: e.DATABASE_URL,
     seedDemo: e.SEED_DEMO,
     smtpUrl: e.SMTP_URL,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { diskStorage } from '../../../server/files/storage.js';
+import { storageFor } from '../../../server/files/storage.js';
 import type { App, Deps } from '../../../server/http/types.js';
 import { authErrors, errorBodySchema, idParam, okSchema } from '../../../shared/schemas.js';
 import {
@@ -15,7 +15,7 @@ const ok = async () => ({ ok: true as const });
 
 /** The resource library: search, recommendations, curation, suggestions, files and collections. */
 export async function resourceRoutes(app: App, { db, config }: Deps): Promise<void> {
-  const storage = diskStorage(config.fileDir);
+  const storage = storageFor(config);
   app.get('/api/resources', {
     schema: { tags, summary: 'Search the library (full text in three languages, typo-tolerant) with tag facets', querystring: searchQuery, response: { 200: searchResult, ...authErrors } },
     handler: async (request) => searchResources(db, request.actor, request.query),
