@@ -39,12 +39,24 @@ export function ResourceLibraryPage() {
   const resultsHeading = useRef<HTMLHeadingElement>(null);
   const phone = useMediaQuery('(max-width: 48em)');
 
-  // From the address as it is now, not as this render saw it: two quick changes both count.
-  const update = (change: Partial<LibraryView>) => setParams((current) => writeView({ ...readView(current), page: 1, ...change }));
-  const setFacet = (key: FacetKey, values: string[]) => update({ filters: { ...view.filters, [key]: values } });
+  // From the address as it is now, not as the last render saw it: the router renders a new address
+  // in a transition, and a change made meanwhile (a quick second click) must not undo the first.
+  const update = (change: Partial<LibraryView> | ((current: LibraryView) => Partial<LibraryView>)) =>
+    setParams(() => {
+      const current = readView(new URLSearchParams(window.location.search));
+      return writeView({ ...current, page: 1, ...(typeof change === 'function' ? change(current) : change) });
+    });
+  const toggleFacet = (key: FacetKey, value: string) =>
+    update((current) => {
+      const values = current.filters[key];
+      return { filters: { ...current.filters, [key]: values.includes(value) ? values.filter((v) => v !== value) : [...values, value] } };
+    });
   const landing = !view.q && !view.collection && !hasFilters(view.filters) && view.page === 1;
   const data = search.data;
   const counts = data ? (Object.fromEntries(facetKeys.map((k) => [k, open[k] ?? data.facets[k]])) as SearchResult['facets']) : null;
+  // Words that found nothing were searched again with the closest spelling the library knows.
+  const corrected = data?.corrected ?? null;
+  const spellingNote = corrected ? t('resources.library.corrected', { q: view.q, corrected }) : null;
   const activeCount = facetKeys.reduce((n, k) => n + view.filters[k].length, 0);
 
   return (
@@ -79,18 +91,18 @@ export function ResourceLibraryPage() {
             {activeCount ? t('resources.facets.toggleActive', { n: activeCount }) : t('resources.facets.toggle')}
           </Button>
           <div id="resource-filters" className="resource-filters" data-open={filtersOpen}>
-            {counts ? <FacetFilters filters={view.filters} counts={counts} labels={labels} onChange={setFacet} onClear={() => update({ filters: noFilters() })} /> : null}
+            {counts ? <FacetFilters filters={view.filters} counts={counts} labels={labels} onToggle={toggleFacet} onClear={() => update({ filters: noFilters() })} /> : null}
           </div>
         </aside>
 
         <section aria-labelledby="resource-results-heading" className="resource-min0">
           <Title order={2} size="h3" id="resource-results-heading" ref={resultsHeading} tabIndex={-1} className="resource-focus-target" mb="xs">
-            {view.q ? t('resources.library.resultsFor', { q: view.q }) : landing ? t('resources.library.browse') : t('resources.library.results')}
+            {view.q ? t('resources.library.resultsFor', { q: corrected ?? view.q }) : landing ? t('resources.library.browse') : t('resources.library.results')}
           </Title>
           <Group gap="sm" mb="sm" wrap="wrap">
             <Text role="status" aria-live="polite" fw={600}>
               {!data ? t('resources.library.searching') : t('resources.library.count', { count: data.total })}
-              {data?.fuzzy && <VisuallyHidden> {t('resources.library.fuzzy')}</VisuallyHidden>}
+              {spellingNote && <VisuallyHidden> {spellingNote}</VisuallyHidden>}
             </Text>
             {view.q && !!data?.total && (
               <Button variant="subtle" size="compact-sm" onClick={() => update({ q: '' })}>
@@ -98,9 +110,9 @@ export function ResourceLibraryPage() {
               </Button>
             )}
           </Group>
-          {data?.fuzzy && (
+          {spellingNote && (
             <Alert color="blue" variant="light" mb="sm">
-              {t('resources.library.fuzzy')}
+              {spellingNote}
             </Alert>
           )}
           <ErrorAlert error={search.error} />

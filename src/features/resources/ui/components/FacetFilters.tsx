@@ -13,8 +13,13 @@ const orderOf: Record<Exclude<FacetKey, 'element'>, readonly string[]> = { type:
  * Checkbox groups for every tag of the library, each value with how many resources it would
  * show. Values with nothing to show are left out unless chosen; elements are grouped by framework.
  */
-export function FacetFilters({ filters, counts, labels, onChange, onClear }: { filters: Filters; counts: Counts; labels: ResourceLabels; onChange: (key: FacetKey, values: string[]) => void; onClear: () => void }) {
+export function FacetFilters({ filters, counts, labels, onToggle, onClear }: { filters: Filters; counts: Counts; labels: ResourceLabels; onToggle: (key: FacetKey, value: string) => void; onClear: () => void }) {
   const { t } = useTranslation();
+  // A group reports its new set of values; the page applies the one that changed to the address as it is now.
+  const changed = (key: FacetKey, before: string[], after: string[]) => {
+    const value = after.find((v) => !before.includes(v)) ?? before.find((v) => !after.includes(v));
+    if (value) onToggle(key, value);
+  };
   const countOf = (key: FacetKey) => new Map(counts[key].map((f) => [f.value, f.count]));
   const shown = (key: FacetKey, values: readonly string[]) => {
     const n = countOf(key);
@@ -29,7 +34,7 @@ export function FacetFilters({ filters, counts, labels, onChange, onClear }: { f
     const values = shown(key, orderOf[key]);
     if (!values.length) return null;
     return (
-      <Checkbox.Group key={key} label={t(`resources.facets.${key}`)} description={key === 'grade' ? t('resources.facets.gradeHelp') : undefined} value={filters[key]} onChange={(v) => onChange(key, v)}>
+      <Checkbox.Group key={key} label={t(`resources.facets.${key}`)} description={key === 'grade' ? t('resources.facets.gradeHelp') : undefined} value={filters[key]} onChange={(v) => changed(key, filters[key], v)}>
         <Stack gap={6} mt={6}>
           {values.map((v) => (
             <Checkbox key={v.value} value={v.value} label={label(labels.facet(key, v.value), v.count)} />
@@ -43,7 +48,9 @@ export function FacetFilters({ filters, counts, labels, onChange, onClear }: { f
     ...labels.groups.map((g) => ({ id: g.framework, name: g.name, values: shown('element', g.elements.map((e) => e.ref)) })),
     // Tags of a framework the reader cannot see (or still loading) stay usable under their code.
     { id: 'other', name: t('resources.facets.otherElements'), values: shown('element', [...new Set([...counts.element.map((f) => f.value), ...filters.element])].filter((v) => !known.has(v))) },
-  ].filter((g) => g.values.length > 0);
+  ]
+    .filter((g) => g.values.length > 0)
+    .map((g) => ({ ...g, chosen: filters.element.filter((v) => g.values.some((x) => x.value === v)) }));
   const chosen = Object.values(filters).some((v) => v.length > 0);
 
   return (
@@ -67,7 +74,7 @@ export function FacetFilters({ filters, counts, labels, onChange, onClear }: { f
           </Text>
           <Stack gap="sm">
             {elementGroups.map((g) => (
-              <Checkbox.Group key={g.id} label={g.name} value={filters.element.filter((v) => g.values.some((x) => x.value === v))} onChange={(v) => onChange('element', [...filters.element.filter((x) => !g.values.some((y) => y.value === x)), ...v])} styles={{ label: { fontWeight: 400, fontStyle: 'italic' } }}>
+              <Checkbox.Group key={g.id} label={g.name} value={g.chosen} onChange={(v) => changed('element', g.chosen, v)} styles={{ label: { fontWeight: 400, fontStyle: 'italic' } }}>
                 <Stack gap={6} mt={6}>
                   {g.values.map((v) => (
                     <Checkbox key={v.value} value={v.value} label={label(labels.element(v.value), v.count)} />

@@ -24,8 +24,13 @@ type Field = (typeof FIELDS)[number];
 /** The server's message for a field or anything inside it ("title" also takes "title.fr"). */
 function errorUnder(error: unknown, field: string): string | undefined {
   if (!(error instanceof ApiError) || !error.field) return undefined;
-  return error.field === field || error.field.startsWith(`${field}.`) ? error.message : undefined;
+  if (error.field !== field && !error.field.startsWith(`${field}.`)) return undefined;
+  // Schema messages name their path and place ("title.en: … (in body)"); under the field both are noise.
+  return error.message.replace(/^[\w.]+: /, '').replace(/ \(in (body|querystring|params)\)$/, '');
 }
+
+/** Largest file the server takes (50 MB). */
+const MAX_FILE = 50 * 1024 * 1024;
 
 /** Moves the keyboard to the first field at fault, else to the alert. */
 function focusFirstError(form: HTMLElement | null, fallback: HTMLElement | null): void {
@@ -104,6 +109,7 @@ export function ResourceForm({ mode, initial, targets = [], onDone, onCancel }: 
     if (!languages.length) found.languages = t('resources.form.needLanguage');
     if (url.trim() && !URL_RULE.test(url.trim())) found.url = t('resources.form.badUrl');
     if (file && file.size === 0) found.file = t('resources.form.emptyFile');
+    if (file && file.size > MAX_FILE) found.file = t('resources.form.bigFile');
     setChecks(found);
     if (Object.keys(found).length) return;
     const body: ResourceInput = {
