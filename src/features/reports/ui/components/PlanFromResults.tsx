@@ -23,7 +23,8 @@ export function PlanFromResults({ report, text }: { report: SurveyReport; text: 
   const who = report.filter ? `${report.org.name}, ${report.filter.label}` : report.org.name;
   return (
     <>
-      <Table withTableBorder striped captionSide="top" mb="lg">
+      <Table.ScrollContainer minWidth={420} mb="lg">
+      <Table withTableBorder striped captionSide="top">
         <Table.Caption>{t('reports.plan.caption', { who })}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
@@ -51,6 +52,7 @@ export function PlanFromResults({ report, text }: { report: SurveyReport; text: 
           ))}
         </Table.Tbody>
       </Table>
+      </Table.ScrollContainer>
       <div className="no-print">
         <RecommendedResources elements={scales[0].tags} />
       </div>
