@@ -155,6 +155,10 @@ describe('resource library', () => {
     await member.getByRole('link', { name: 'Open the resource on example.org (another site, opens in a new tab)' }).waitFor();
     expect(await member.getByRole('link', { name: /another site/ }).getAttribute('rel')).toBe('noopener noreferrer');
     await expectAccessible(member, 'a suggestion waiting');
+    // The thanks are said once: a reload shows the suggestion without them.
+    await member.reload();
+    await member.getByText('Suggestion waiting for review').waitFor();
+    expect(await member.getByText('Thank you. Your suggestion is waiting').count()).toBe(0);
     // Not in the library until it is published.
     await member.goto('/resources?q=lunch%20clubs');
     await expect.poll(() => countText(member).count()).toBe(1);

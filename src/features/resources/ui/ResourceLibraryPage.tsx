@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Group, Loader, Modal, Pagination, Paper, Stack, 
 import { useMediaQuery } from '@mantine/hooks';
 import { type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMeQuery } from '../../../client/auth.js';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { SuccessNote } from '../../../client/components/FormParts.js';
@@ -14,6 +14,7 @@ import { useResourceLabels } from './components/labels.js';
 import { type FormMode, ResourceForm, type Target } from './components/ResourceForm.js';
 import { ResultCard } from './components/ResultCard.js';
 import { SuggestionsPanel } from './components/Suggestions.js';
+import { useHandedNote } from './components/useHandedNote.js';
 import { hasFilters, type LibraryView, noFilters, PAGE_SIZE, readView, writeView } from './libraryView.js';
 import { type FacetKey, facetKeys, type SearchRequest, useCollectionsQuery, useOpenFacetCounts, useResourceSearchQuery } from './resources.api.js';
 import './resources.css';
@@ -27,7 +28,7 @@ export function ResourceLibraryPage() {
   const { t } = useTranslation();
   const labels = useResourceLabels();
   const navigate = useNavigate();
-  const deleted = (useLocation().state as { deleted?: string } | null)?.deleted;
+  const deleted = useHandedNote<string>('deleted');
   const [params, setParams] = useSearchParams();
   const view = readView(params);
   const request: SearchRequest = { q: view.q, filters: view.filters, collection: view.collection, lang: labels.lang, offset: (view.page - 1) * PAGE_SIZE, limit: PAGE_SIZE };

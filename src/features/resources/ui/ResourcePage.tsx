@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Group, Loader, Modal, Paper, Stack, Text, Title 
 import { useMediaQuery } from '@mantine/hooks';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../client/api.js';
 import { ErrorAlert } from '../../../client/components/ErrorAlert.js';
 import { SuccessNote } from '../../../client/components/FormParts.js';
@@ -12,6 +12,7 @@ import type { ResourceDetail } from '../resources.contract.js';
 import { formatSize, pickWithLanguage, type ResourceLabels, useResourceLabels } from './components/labels.js';
 import { ResourceForm } from './components/ResourceForm.js';
 import { TagBadge } from './components/ResultCard.js';
+import { useHandedNote } from './components/useHandedNote.js';
 import { ReviewControls } from './components/Suggestions.js';
 import { libraryLink } from './libraryView.js';
 import { useDeleteResourceMutation, useResourceQuery } from './resources.api.js';
@@ -26,8 +27,7 @@ export function ResourcePage() {
   const { t } = useTranslation();
   const id = Number(useParams().id);
   const resource = useResourceQuery(id);
-  const location = useLocation();
-  const created = (location.state as { created?: 'suggest' | 'add' } | null)?.created;
+  const created = useHandedNote<'suggest' | 'add'>('created');
   if (resource.isLoading) return <Loader role="status" aria-label={t('common.loading')} />;
   // Removed since it was last shown (by a curator elsewhere, or before Back): not found, not stale.
   const gone = resource.error instanceof ApiError && resource.error.status === 404;
