@@ -122,7 +122,9 @@ CREATE TABLE "resource_library_version" (
 );
 --> statement-breakpoint
 CREATE TABLE "resource_words" (
-	"word" text PRIMARY KEY NOT NULL
+	"owner" integer DEFAULT 0 NOT NULL,
+	"word" text NOT NULL,
+	CONSTRAINT "resource_words_owner_word_pk" PRIMARY KEY("owner","word")
 );
 --> statement-breakpoint
 CREATE TABLE "resources" (
@@ -207,14 +209,14 @@ CREATE INDEX "resources_search_idx" ON "resources" USING gin ("search");--> stat
 CREATE INDEX "resources_elements_idx" ON "resources" USING gin ("elements");--> statement-breakpoint
 INSERT INTO "resource_library_version" ("id", "version") VALUES (1, 0);
 --> statement-breakpoint
--- Words of new or changed resources join the spelling list; any change bumps the library's version.
+-- Words of published resources join their owner's spelling list; any change bumps the library's version.
 CREATE FUNCTION "resource_words_collect"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO resource_words (word)
-  SELECT DISTINCT w
+  INSERT INTO resource_words (owner, word)
+  SELECT DISTINCT coalesce(r.owner_org_id, 0), w
   FROM new_rows r,
        LATERAL regexp_split_to_table(lower(concat_ws(' ', r.title->>'en', r.title->>'fr', r.title->>'es', r.summary->>'en', r.summary->>'fr', r.summary->>'es')), '[\s.,;:!?()"“”«»‘’''/—–+*&%$#@0-9-]+') AS w
-  WHERE length(w) >= 3
+  WHERE r.status = 'published' AND length(w) >= 3
   ON CONFLICT DO NOTHING;
   UPDATE resource_library_version SET version = version + 1 WHERE id = 1;
   RETURN NULL;

@@ -18,7 +18,7 @@ export const resourceUrl = z
   .string()
   .trim()
   .max(2000)
-  .refine((u) => /^\/(?!\/)[^\s]*$/.test(u) || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(u), 'Give a web address starting with https:// or a page of this site starting with /.');
+  .refine((u) => !u.includes('\\') && (/^\/(?!\/)[^\s]*$/.test(u) || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(u)), 'Give a web address starting with https:// or a page of this site starting with /.');
 
 export const resourceTags = z.object({
   type: z.enum(resourceTypes),

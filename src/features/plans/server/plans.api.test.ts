@@ -265,6 +265,18 @@ describe('proposals, templates, roll-up and PDF', () => {
     expect(state.rows).toMatchObject([{ orgName: 'District A', kind: 'district', organizations: 2, goals: p.total.goals }]);
   });
 
+  it('refuses a measure that points at nothing, and keeps opening when a later survey no longer fits', async () => {
+    const plan = (await as.districtCoordinator.post(`/api/orgs/${w.schoolA1.id}/plans`, newPlan({ title: 'Au cœur de l’école', goals: [{ title: 'Teaming', from: { kind: 'assessment', assessmentId: spring, scaleId: 'teaming' } }] }))).json();
+    const goal = plan.goals[0];
+    expectError(await as.schoolMember.patch(`/api/goals/${goal.id}`, { measure: { source: 'assessment', instrumentId: 'quality_school', scaleId: 'nope' } }), 400, 'validation_failed', 'measure.scaleId');
+    expectError(await as.schoolMember.patch(`/api/goals/${goal.id}`, { measure: { source: 'survey', instrumentId: 'quality_school', scaleId: 'teaming', metric: 'mean' } }), 400, 'validation_failed', 'measure.instrumentId');
+    expectError(await as.schoolMember.patch(`/api/goals/${goal.id}`, { measure: { source: 'survey', instrumentId: 'student_connectedness_secondary', scaleId: 'belonging', metric: 'mean', group: { questionId: 'belonging_1', value: '1' } } }), 400, 'validation_failed', 'measure.group');
+    // A title with letters beyond Latin-1 still names the file.
+    const pdf = await as.schoolViewer.get(`/api/plans/${plan.id}/pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('Au-cœur-de-l-école.pdf')}`);
+  });
+
   it('prints a plan as a PDF', async () => {
     const [plan] = (await as.schoolViewer.get(`/api/orgs/${w.schoolA1.id}/plans`)).json().items;
     const res = await as.schoolViewer.get(`/api/plans/${plan.id}/pdf?lang=fr`);

@@ -1,11 +1,12 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../../../server/authz/scope.js';
 import { likePrefix } from '../../../server/authz/scope.js';
-import { type Db, queryRows } from '../../../server/db/client.js';
+import { type Db, type DbOrTx, queryRows } from '../../../server/db/client.js';
 import { AppError, badRequest } from '../../../server/http/errors.js';
 import { loadSubmitted } from '../../assessments/server/assessments.service.js';
 import { periodRank } from '../../assessments/server/assessments.results.js';
 import { assessments, assessmentScores } from '../../assessments/server/assessments.tables.js';
+import { instrumentVersions } from '../../instruments/server/instruments.tables.js';
 import { getSurveyReport } from '../../reports/server/reports.service.js';
 import type { GoalCheck, GoalInput } from '../plans.contract.js';
 import type { GoalMeasure } from '../plans.model.js';
@@ -109,8 +110,9 @@ async function latestReading(db: Db, actor: Actor, org: OrgRef, m: GoalMeasure):
     const group = m.group ? `&filter=${encodeURIComponent(`${m.group.questionId}:${m.group.value}`)}` : '';
     return { value, withheld, period: new Date(admin.closes_at).toISOString().slice(0, 10), id: admin.id, link: `/surveys/${admin.id}/results?org=${org.id}${group}` };
   } catch (err) {
-    // A reader who may not see that survey's results gets no figure, not an error on the plan.
-    if (err instanceof AppError && (err.statusCode === 404 || err.statusCode === 403)) return null;
+    // A reader who may not see that survey's results, or a survey that no longer fits the measure
+    // (a new version without the scale, a question not asked), gives no figure, not a broken plan.
+    if (err instanceof AppError) return null;
     throw err;
   }
 }
@@ -133,4 +135,26 @@ export async function checkGoal(db: Db, actor: Actor, org: OrgRef, g: { measure:
   if (g.targetDate && today.toISOString().slice(0, 10) > g.targetDate) return { status: 'missed', ...base };
   const better = g.baseline !== null && (up ? r.value > g.baseline : r.value < g.baseline);
   return { status: better ? 'improving' : 'not_improving', ...base };
+}
+
+/**
+ * Checks that a measure names a published instrument of the right kind with that scale (and, for a
+ * survey group, a demographic question of it), so a goal never points at nothing.
+ * @throws AppError validation_failed (on `field`.instrumentId, .scaleId or .group)
+ */
+export async function assertMeasure(db: DbOrTx, m: GoalMeasure | null | undefined, field = 'measure'): Promise<void> {
+  if (!m) return;
+  const [v] = await db
+    .select({ definition: instrumentVersions.definition })
+    .from(instrumentVersions)
+    .where(and(eq(instrumentVersions.instrumentId, m.instrumentId), eq(instrumentVersions.status, 'published')))
+    .orderBy(desc(instrumentVersions.version))
+    .limit(1);
+  const kind = m.source === 'survey' ? 'survey' : 'self_assessment';
+  if (!v || v.definition.kind !== kind) throw badRequest(`There is no published ${m.source === 'survey' ? 'survey' : 'self-assessment'} "${m.instrumentId}".`, `${field}.instrumentId`);
+  if (!v.definition.scales.some((sc) => sc.id === m.scaleId)) throw badRequest(`"${m.instrumentId}" has no scale "${m.scaleId}".`, `${field}.scaleId`);
+  if (m.source === 'survey' && m.group) {
+    const q = v.definition.sections.flatMap((sec) => sec.items).find((i) => i.id === m.group!.questionId);
+    if (!q || !('demographic' in q) || !q.demographic) throw badRequest(`"${m.instrumentId}" asks no demographic question "${m.group.questionId}".`, `${field}.group`);
+  }
 }

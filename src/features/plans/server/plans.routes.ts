@@ -73,7 +73,7 @@ export async function planRoutes(app: App, { db }: Deps): Promise<void> {
     schema: { tags, summary: 'The plan as a PDF for a board meeting', params: idParam, querystring: z.object({ lang: languageSchema.default('en') }), produces: ['application/pdf', 'application/json'], response: { 200: z.string().describe('A PDF file'), ...authErrors } },
     handler: async (request, reply) => {
       const file = await planPdf(db, request.actor, request.params.id, request.query.lang);
-      return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${file.fileName}"`).header('cache-control', 'no-store').send(file.body as unknown as string);
+      return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${file.fileName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/"/g, '') || 'plan.pdf'}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`).header('cache-control', 'no-store').send(file.body as unknown as string);
     },
   });
   app.post('/api/plans/:id/template', {

@@ -11,7 +11,7 @@ import { findVisibleResource } from '../../resources/server/resources.access.js'
 import { resources } from '../../resources/server/resources.tables.js';
 import type { ActionView, GoalDetail, GoalInput, GoalView, PlanDetail, PlanSummary } from '../plans.contract.js';
 import { type ActionStatus, actionStatuses, type PriorityRatings } from '../plans.model.js';
-import { checkGoal, resolveSource } from './plans.check.js';
+import { assertMeasure, checkGoal, resolveSource } from './plans.check.js';
 import { templateGoals } from './plans.templates.js';
 import { goalProposals, planActions, planAttachments, planGoals, planNotes, plans } from './plans.tables.js';
 import { intArray } from '../../../server/db/arrays.js';
@@ -180,6 +180,7 @@ async function insertGoal(tx: DbOrTx, actor: Actor, plan: PlanRow, org: OrgRow, 
   const from = input.from ? await resolveSource(tx as Db, actor, org, input.from) : null;
   const elements = input.elements.length ? input.elements : (from?.elements ?? []);
   await assertKnownElements(tx, elements, `${field}elements`);
+  if (input.measure) await assertMeasure(tx, input.measure, `${field}measure`);
   const [row] = await tx
     .insert(planGoals)
     .values({
@@ -350,6 +351,7 @@ export async function getGoal(db: Db, actor: Actor, id: number): Promise<GoalDet
 export async function updateGoal(db: Db, actor: Actor, id: number, patch: Partial<Omit<GoalInput, 'from'>> & { position?: number }): Promise<GoalDetail> {
   await loadGoal(db, actor, id, 'plan.manage');
   if (patch.elements) await assertKnownElements(db, patch.elements, 'elements');
+  await assertMeasure(db, patch.measure);
   await db.update(planGoals).set({ ...patch, updatedAt: sql`now()` }).where(eq(planGoals.id, id));
   return getGoal(db, actor, id);
 }

@@ -162,7 +162,9 @@ export async function publishTemplate(db: Db, actor: Actor, planId: number, body
   };
   const untagged = definition.goals.findIndex((g) => g.elements.length === 0);
   if (untagged >= 0) throw badRequest(`Tag every goal with a framework element before publishing ("${goals[untagged].title}" has none).`, 'planId');
-  const checked = planTemplateDefinition.parse(definition);
+  const parsed = planTemplateDefinition.safeParse(definition);
+  if (!parsed.success) throw badRequest(`This plan does not fit a template (at most 50 goals of at most 30 actions each, tagged, with titles of at most 4,000 characters): ${parsed.error.issues[0].path.join('.')} ${parsed.error.issues[0].message}`, 'planId');
+  const checked = parsed.data;
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(planTemplates).values({ ownerOrgId: org!.id, frameworkId: plan!.frameworkId, definition: checked, createdBy: actor.userId || null }).returning({ id: planTemplates.id });
     await writeAudit(tx, { action: 'plan.template_published', actor, org, targetType: 'plan_template', targetId: row.id, details: { planId, title: body.title } });

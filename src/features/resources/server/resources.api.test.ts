@@ -76,6 +76,15 @@ describe('search', () => {
     expect((await search(as.schoolViewer, 'q=zzxqv')).corrected).toBeNull();
   });
 
+  it('corrects only from words the reader may see', async () => {
+    const elsewhere = (await ctx.db.execute(`select id from organizations where name = 'Elsewhere'`) as unknown as { rows: { id: number }[] }).rows[0].id;
+    await ctx.db.insert(resources).values({ ownerOrgId: elsewhere, type: 'guide', title: { en: 'Thornbury circles' }, summary: { en: 'Their own.' }, languages: ['en'] });
+    await ctx.db.insert(resources).values({ ownerOrgId: w.network.id, status: 'declined', type: 'guide', title: { en: 'Quillfeather method' }, summary: { en: 'Declined.' }, languages: ['en'] });
+    expect((await search(outsider, 'q=thornbery')).corrected).toBe('thornbury');
+    expect((await search(as.schoolViewer, 'q=thornbery')).corrected).toBeNull();
+    expect((await search(as.networkAdmin, 'q=quilfeather')).corrected).toBeNull();
+  });
+
   it('narrows by tags (any value within a tag, all tags together) and counts what matched', async () => {
     const videos = await search(as.schoolViewer, 'type=video&limit=50');
     expect(videos.total).toBe(starter.resources.filter((r: { type: string }) => r.type === 'video').length);
@@ -152,6 +161,13 @@ describe('a network\'s own library', () => {
     expect((await as.networkAdmin.delete(`/api/resources/${id}`)).statusCode).toBe(200);
     expectError(await as.schoolViewer.get(`/api/resources/${id}/file`), 404, 'not_found');
     expect(await auditRowsOf(ctx.db, 'resource.deleted')).toHaveLength(1);
+  });
+
+  it('sends suggestions to a network\'s curators, and says so where there is none', async () => {
+    const state = await makeOrg(ctx.db, null, 'state');
+    const school = await makeOrg(ctx.db, state, 'school');
+    const lone = await signIn(ctx.app, (await makeUser(ctx.db, { role: 'member', org: school })).email);
+    expectError(await lone.post('/api/resources/suggestions', { ...body, orgId: school.id }), 400, 'validation_failed', 'orgId');
   });
 
   it('takes suggestions from schools, published or declined by curators', async () => {

@@ -73,9 +73,10 @@ const scopeKey = (actor: Actor) => (actor.isOperator ? '*' : networksOf(actor).s
 export async function searchResources(db: Db, actor: Actor, q: SearchQuery): Promise<SearchResult> {
   const first = await searchOnce(db, actor, q);
   if (first.total > 0 || !q.q) return { ...first, corrected: null };
-  const corrected = await closestSpelling(db, q.q);
+  const corrected = await closestSpelling(db, actor, q.q);
   if (!corrected) return { ...first, corrected: null };
-  return { ...(await searchOnce(db, actor, { ...q, q: corrected })), corrected };
+  const again = await searchOnce(db, actor, { ...q, q: corrected });
+  return again.total > 0 ? { ...again, corrected } : { ...first, corrected: null };
 }
 
 async function searchOnce(db: Db, actor: Actor, q: SearchQuery): Promise<Omit<SearchResult, 'corrected'>> {
@@ -141,16 +142,18 @@ async function countAndFacets(db: Db, whereSql: SQL, titled: SQL | null): Promis
 }
 
 /**
- * The words typed with each one the library does not know replaced by its closest known spelling
- * (trigram similarity over the library's own words), or null when nothing changes.
+ * The words typed with each one the reader's library does not know replaced by its closest known
+ * spelling (trigram similarity over the words of what they may see), or null when nothing changes.
  */
-async function closestSpelling(db: Db, words: string): Promise<string | null> {
+async function closestSpelling(db: Db, actor: Actor, words: string): Promise<string | null> {
   const tokens = words.toLowerCase().split(/[\s.,;:!?()"“”«»‘’'/—–+*&%$#@0-9-]+/u).filter((w) => w.length >= 3).slice(0, 8);
   if (!tokens.length) return null;
+  // Only the words of what the reader may see: the starter library's and their networks'.
+  const mine = actor.isOperator ? sql`true` : sql`w.owner = any(${intArray([0, ...networksOf(actor)])})`;
   const rows = await queryRows<{ token: string; known: boolean; best: string | null }>(
     db,
-    sql`select t.token, exists (select 1 from resource_words w where w.word = t.token) as known,
-          (select w.word from resource_words w where w.word % t.token order by similarity(w.word, t.token) desc, abs(length(w.word) - length(t.token)), w.word limit 1) as best
+    sql`select t.token, exists (select 1 from resource_words w where w.word = t.token and ${mine}) as known,
+          (select w.word from resource_words w where w.word % t.token and ${mine} order by similarity(w.word, t.token) desc, abs(length(w.word) - length(t.token)), w.word limit 1) as best
         from unnest(${textArray(tokens)}) as t(token)`,
   );
   let changed = false;

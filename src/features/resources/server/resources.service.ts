@@ -141,6 +141,8 @@ export async function suggestResource(db: Db, actor: Actor, body: ResourceInput 
   assertCan(actor, 'resource.suggest', org);
   await assertKnownElements(db, body.elements, 'elements');
   const network = pathIds(org!.path)[0];
+  const root = network === org!.id ? org : await findOrg(db, network);
+  if (root?.kind !== 'network') throw badRequest('Suggestions go to the curators of a network, and this organisation is not part of one.', 'orgId');
   const id = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(resources)

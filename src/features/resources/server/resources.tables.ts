@@ -91,11 +91,19 @@ export const resourceCollectionItems = pgTable(
 );
 
 /**
- * Every word of the library's titles and summaries (lower case, three letters or more), kept by a
- * trigger. A search that finds nothing looks here for the closest spelling of each unknown word
- * (trigram similarity) and searches again with it.
+ * Every word of the published library's titles and summaries (lower case, three letters or more),
+ * per owner, kept by a trigger. A search that finds nothing looks here, among the words of what the
+ * reader may see, for the closest spelling of each unknown word (trigram similarity).
  */
-export const resourceWords = pgTable('resource_words', { word: text('word').primaryKey() }, (t) => [index('resource_words_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`)]);
+export const resourceWords = pgTable(
+  'resource_words',
+  {
+    /** Whose library the word comes from: a network's id, or 0 for the starter library. Only published resources give words. */
+    owner: integer('owner').notNull().default(0),
+    word: text('word').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.owner, t.word] }), index('resource_words_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`)],
+);
 
 /**
  * One row counting changes to the library (resources and collections), bumped by triggers, so
