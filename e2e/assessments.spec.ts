@@ -111,7 +111,9 @@ describe('from results to a plan goal', () => {
     const submitted = page.getByRole('row').filter({ hasText: 'Quality and sustainability self-assessment (school)' }).filter({ hasText: 'Submitted' }).first();
     await submitted.getByRole('link').click();
     await page.waitForURL(/\/results$/);
-    const propose = page.getByRole('button', { name: /^Make this a plan goal: / }).last();
+    // A priority of the lists (the domains' table has its own goal buttons, drawn before the lists' appear).
+    const propose = page.getByRole('listitem').getByRole('button', { name: /^Make this a plan goal: / }).last();
+    await propose.waitFor();
     const item = (await propose.getAttribute('aria-label'))!.replace('Make this a plan goal: ', '');
     await propose.click();
     const proposed = page.getByRole('link', { name: `Proposed as a goal · see plans: ${item}` });
