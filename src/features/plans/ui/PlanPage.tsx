@@ -45,6 +45,11 @@ export function PlanPage() {
         </Anchor>
       </Group>
       <PageTitle>{p.title}</PageTitle>
+      {p.parentId && (
+        <Anchor component={Link} to={`/plans/${p.parentId}`} size="sm">
+          {t('plans.partOfLink')}
+        </Anchor>
+      )}
       <Text c="dark.6" mb="md">
         {t('plans.planLine', { period: `${p.startsOn} – ${p.endsOn}`, framework: pick(framework?.definition.name, lang) || p.frameworkId, goals: p.goals.length, actions: actionCount })}
       </Text>

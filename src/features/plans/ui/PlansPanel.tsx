@@ -9,7 +9,7 @@ import { fieldError, isFieldError } from '../../../client/forms.js';
 import { useFrameworksQuery } from '../../frameworks/ui/frameworks.api.js';
 import { type LanguageCode, pick } from '../../instruments/model/text.js';
 import type { OrgDetail } from '../../organizations/organizations.contract.js';
-import type { PlanDetail } from '../plans.contract.js';
+import type { PlanDetail, PlanSummary } from '../plans.contract.js';
 import { GoalProposalsPanel } from './GoalProposalsPanel.js';
 import { PlanProgressPanel } from './PlanProgressPanel.js';
 import { schoolYearOf } from './PlanParts.js';
@@ -70,7 +70,7 @@ export function PlansPanel({ org }: { org: OrgDetail }) {
           </Table.Tbody>
         </Table>
       )}
-      {plans.data?.can.create && <NewPlanForm org={org} />}
+      {plans.data?.can.create && <NewPlanForm org={org} plans={items} />}
       <section>
         <Title order={2} size="h3" mb="sm">
           {t('plans.proposalsTitle')}
@@ -82,7 +82,7 @@ export function PlansPanel({ org }: { org: OrgDetail }) {
   );
 }
 
-function NewPlanForm({ org }: { org: OrgDetail }) {
+function NewPlanForm({ org, plans }: { org: OrgDetail; plans: PlanSummary[] }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const lang = i18n.language as LanguageCode;
@@ -93,14 +93,16 @@ function NewPlanForm({ org }: { org: OrgDetail }) {
   const [startsOn, setStartsOn] = useState(year.startsOn);
   const [endsOn, setEndsOn] = useState(year.endsOn);
   const [templateId, setTemplateId] = useState('');
+  const [parentId, setParentId] = useState('');
   const framework = frameworkId || frameworks[0]?.id || '';
   const templates = useTemplatesQuery(org.id, framework || null).data?.items ?? [];
-  const create = usePlanMutation(() => api<PlanDetail>('POST', `/api/orgs/${org.id}/plans`, { title, frameworkId: framework, startsOn, endsOn, templateId: templateId ? Number(templateId) : null, language: lang }));
+  const create = usePlanMutation(() => api<PlanDetail>('POST', `/api/orgs/${org.id}/plans`, { title, frameworkId: framework, startsOn, endsOn, templateId: templateId ? Number(templateId) : null, parentId: parentId ? Number(parentId) : null, language: lang }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate(undefined, { onSuccess: (plan) => navigate(`/plans/${plan.id}`) });
   };
-  const fields = ['title', 'frameworkId', 'startsOn', 'endsOn', 'templateId'];
+  const fields = ['title', 'frameworkId', 'startsOn', 'endsOn', 'templateId', 'parentId'];
+  const parents = plans.filter((p) => p.status === 'active');
   return (
     <Section title={t('plans.newPlan')}>
       <form onSubmit={submit} noValidate>
@@ -129,6 +131,16 @@ function NewPlanForm({ org }: { org: OrgDetail }) {
             data={[{ value: '', label: t('plans.blank') }, ...templates.map((tp) => ({ value: String(tp.id), label: `${pick(tp.title, lang)}${tp.ownerName ? ` (${tp.ownerName})` : ''} · ${t('plans.templateCounts', { goals: tp.goals, actions: tp.actions })}` }))]}
             error={fieldError(create.error, 'templateId')}
           />
+          {parents.length > 0 && (
+            <NativeSelect
+              label={t('plans.partOf')}
+              description={t('plans.partOfHelp')}
+              value={parentId}
+              onChange={(e) => setParentId(e.currentTarget.value)}
+              data={[{ value: '', label: t('plans.standalone') }, ...parents.map((p) => ({ value: String(p.id), label: `${p.title} (${p.startsOn} – ${p.endsOn})` }))]}
+              error={fieldError(create.error, 'parentId')}
+            />
+          )}
           {!isFieldError(create.error, fields) && <ErrorAlert error={create.error} />}
           <Group>
             <Button type="submit" loading={create.isPending} disabled={!title.trim() || !framework}>
