@@ -14,6 +14,8 @@ export type PriorityRatings = z.infer<typeof priorityRatings>;
 
 export const actionStatuses = ['not_started', 'in_progress', 'done', 'blocked', 'cancelled'] as const;
 export type ActionStatus = (typeof actionStatuses)[number];
+/** A count per action status, every status present (zero until counted). */
+export const statusCounts = (): Record<ActionStatus, number> => Object.fromEntries(actionStatuses.map((s) => [s, 0])) as Record<ActionStatus, number>;
 
 /** What a goal's target is measured on, in results the product already holds. */
 export const goalMeasure = z.discriminatedUnion('source', [

@@ -12,17 +12,17 @@ const words = {
   en: {
     period: 'Period', goals: 'goals', actions: 'actions', target: 'Target', baseline: 'Starting point', latest: 'Latest result', by: 'by', action: 'Action', owner: 'Owner', dates: 'Dates', status: 'Status', priority: 'Priority', other: 'Other goals', noActions: 'No actions yet.',
     statuses: { not_started: 'Not started', in_progress: 'In progress', done: 'Done', blocked: 'Blocked', cancelled: 'Cancelled' },
-    checks: { unmeasured: 'No measure', waiting: 'Waiting for new results', met: 'Target met', improving: 'Improving', not_improving: 'Not improving yet', missed: 'Target date passed' },
+    checks: { unmeasured: 'No target set', waiting: 'Waiting for new results', met: 'Target met', improving: 'Improving', not_improving: 'Not improving yet', missed: 'Target date passed' },
   },
   fr: {
     period: 'Période', goals: 'objectifs', actions: 'actions', target: 'Cible', baseline: 'Point de départ', latest: 'Dernier résultat', by: "d'ici le", action: 'Action', owner: 'Responsable', dates: 'Dates', status: 'État', priority: 'Priorité', other: 'Autres objectifs', noActions: "Pas encore d'action.",
     statuses: { not_started: 'Pas commencée', in_progress: 'En cours', done: 'Terminée', blocked: 'Bloquée', cancelled: 'Annulée' },
-    checks: { unmeasured: 'Sans mesure', waiting: 'En attente de nouveaux résultats', met: 'Cible atteinte', improving: 'En progrès', not_improving: 'Pas encore de progrès', missed: 'Échéance passée' },
+    checks: { unmeasured: 'Sans cible chiffrée', waiting: 'En attente de nouveaux résultats', met: 'Cible atteinte', improving: 'En progrès', not_improving: 'Pas encore de progrès', missed: 'Échéance passée' },
   },
   es: {
     period: 'Período', goals: 'metas', actions: 'acciones', target: 'Meta', baseline: 'Punto de partida', latest: 'Último resultado', by: 'para el', action: 'Acción', owner: 'Responsable', dates: 'Fechas', status: 'Estado', priority: 'Prioridad', other: 'Otras metas', noActions: 'Aún no hay acciones.',
     statuses: { not_started: 'Sin empezar', in_progress: 'En curso', done: 'Hecha', blocked: 'Bloqueada', cancelled: 'Cancelada' },
-    checks: { unmeasured: 'Sin medida', waiting: 'Esperando nuevos resultados', met: 'Meta alcanzada', improving: 'Mejorando', not_improving: 'Aún sin mejora', missed: 'Fecha vencida' },
+    checks: { unmeasured: 'Sin meta numérica', waiting: 'Esperando nuevos resultados', met: 'Meta alcanzada', improving: 'Mejorando', not_improving: 'Aún sin mejora', missed: 'Fecha vencida' },
   },
 } as const;
 

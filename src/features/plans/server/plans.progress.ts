@@ -1,13 +1,13 @@
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { type Actor, assertCan, inScope, likePrefix } from '../../../server/authz/scope.js';
 import { type Db, queryRows } from '../../../server/db/client.js';
 import { findOrg } from '../../organizations/server/organizations.queries.js';
 import type { PlanProgress } from '../plans.contract.js';
-import { type ActionStatus, actionStatuses } from '../plans.model.js';
+import { type ActionStatus, actionStatuses, statusCounts } from '../plans.model.js';
+import { actionRows } from './plans.service.js';
+import { planActions } from './plans.tables.js';
 import { intArray } from '../../../server/db/arrays.js';
 
-type Counts = Record<ActionStatus, number>;
-const emptyCounts = (): Counts => Object.fromEntries(actionStatuses.map((s) => [s, 0])) as Counts;
 
 /**
  * Progress of the current plans (active, period including today) at and below an organisation:
@@ -67,7 +67,7 @@ export async function planProgress(db: Db, actor: Actor, orgId: number): Promise
   const row = (id: number) => {
     const o = orgRows.find((r) => r.row_id === id);
     const g = goalRows.find((r) => r.row_id === id);
-    const actions = emptyCounts();
+    const actions = statusCounts();
     let overdue = 0;
     for (const a of actionRows.filter((r) => r.row_id === id)) {
       actions[a.status] = a.n;
@@ -79,7 +79,7 @@ export async function planProgress(db: Db, actor: Actor, orgId: number): Promise
   const rows = orgRows.filter((r) => r.row_id !== orgId).map((r) => row(r.row_id));
   rows.sort((a, b) => a.orgName.localeCompare(b.orgName));
   const self = row(orgId);
-  const total = { ...self, withPlan: 0, organizations: 0, goals: 0, goalsMet: 0, overdue: 0, actions: emptyCounts() };
+  const total = { ...self, withPlan: 0, organizations: 0, goals: 0, goalsMet: 0, overdue: 0, actions: statusCounts() };
   for (const r of [self, ...rows]) {
     total.withPlan += r.withPlan;
     total.organizations += r.organizations;
@@ -94,7 +94,7 @@ export async function planProgress(db: Db, actor: Actor, orgId: number): Promise
     total,
     rows,
     byElement: elements.map((element) => {
-      const actions = emptyCounts();
+      const actions = statusCounts();
       for (const a of elementActions.filter((x) => x.element === element)) actions[a.status] = a.n;
       return { element, goals: elementGoals.find((x) => x.element === element)?.n ?? 0, actions };
     }),
@@ -103,40 +103,14 @@ export async function planProgress(db: Db, actor: Actor, orgId: number): Promise
 
 /** The actions the caller owns in active plans they may still read: open ones by due date, then done. */
 export async function myActions(db: Db, actor: Actor) {
-  const rows = await queryRows<{
-    id: number; goal_id: number; plan_id: number; position: number; title: string; description: string; starts_on: string | null; due_on: string | null; status: ActionStatus;
-    priority: null; completed_at: Date | null; updated_at: Date; goal_title: string; plan_title: string; org_id: number; org_name: string; owner_label: string;
-  }>(
+  const rows = await queryRows<{ id: number; goal_title: string; plan_title: string; org_id: number; org_name: string }>(
     db,
-    sql`select a.id, a.goal_id, a.plan_id, a.position, a.title, a.description, a.starts_on::text, a.due_on::text, a.status, a.priority, a.completed_at, a.updated_at,
-               g.title as goal_title, p.title as plan_title, o.id as org_id, o.name as org_name, coalesce(nullif(u.name, ''), u.email) as owner_label
-        from plan_actions a join plan_goals g on g.id = a.goal_id join plans p on p.id = a.plan_id join organizations o on o.id = p.org_id join users u on u.id = a.owner_id
+    sql`select a.id, g.title as goal_title, p.title as plan_title, o.id as org_id, o.name as org_name
+        from plan_actions a join plan_goals g on g.id = a.goal_id join plans p on p.id = a.plan_id join organizations o on o.id = p.org_id
         where a.owner_id = ${actor.userId} and p.status = 'active' and a.status <> 'cancelled' and ${inScope(actor, sql`o.path`)}
         order by (a.status = 'done'), a.due_on nulls last, a.id
         limit 300`,
   );
-  const today = new Date().toISOString().slice(0, 10);
-  return {
-    items: rows.map((r) => ({
-      id: r.id,
-      goalId: r.goal_id,
-      planId: r.plan_id,
-      position: r.position,
-      title: r.title,
-      description: r.description,
-      owner: { id: actor.userId, name: r.owner_label },
-      startsOn: r.starts_on,
-      dueOn: r.due_on,
-      status: r.status,
-      priority: r.priority,
-      priorityScore: null as number | null,
-      overdue: !!r.due_on && r.due_on < today && r.status !== 'done',
-      completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,
-      updatedAt: new Date(r.updated_at).toISOString(),
-      goalTitle: r.goal_title,
-      planTitle: r.plan_title,
-      orgId: r.org_id,
-      orgName: r.org_name,
-    })),
-  };
+  const views = new Map((await actionRows(db, inArray(planActions.id, rows.length ? rows.map((r) => r.id) : [0]))).map((a) => [a.id, a]));
+  return { items: rows.map((r) => ({ ...views.get(r.id)!, goalTitle: r.goal_title, planTitle: r.plan_title, orgId: r.org_id, orgName: r.org_name })) };
 }

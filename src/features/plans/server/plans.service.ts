@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Actor, assertCan, can } from '../../../server/authz/scope.js';
 import { type Db, type DbOrTx, queryRows } from '../../../server/db/client.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../../server/http/errors.js';
@@ -10,7 +10,7 @@ import { findOrg, type OrgRow } from '../../organizations/server/organizations.q
 import { findVisibleResource } from '../../resources/server/resources.access.js';
 import { resources } from '../../resources/server/resources.tables.js';
 import type { ActionView, GoalDetail, GoalInput, GoalView, PlanDetail, PlanSummary } from '../plans.contract.js';
-import { type ActionStatus, actionStatuses, type PriorityRatings } from '../plans.model.js';
+import { type ActionStatus, type PriorityRatings, statusCounts } from '../plans.model.js';
 import { assertMeasure, checkGoal, resolveSource } from './plans.check.js';
 import { templateGoals } from './plans.templates.js';
 import { goalProposals, planActions, planAttachments, planGoals, planNotes, plans } from './plans.tables.js';
@@ -32,13 +32,16 @@ async function loadPlan(db: DbOrTx, actor: Actor, id: number, permission: PlanPe
   return { plan: plan!, org: org! };
 }
 
+/** Out of scope reads as missing, under the name of what was asked for (not "Plan"). */
+const as404 = (what: string) => (err: unknown): never => {
+  throw err instanceof AppError && err.statusCode === 404 ? notFound(what) : err;
+};
+
 /** A goal with its plan and organisation, once the permission holds. */
 async function loadGoal(db: DbOrTx, actor: Actor, id: number, permission: PlanPermission) {
   const [goal] = await db.select().from(planGoals).where(eq(planGoals.id, id));
   if (!goal) throw notFound('Goal');
-  const { plan, org } = await loadPlan(db, actor, goal.planId, permission).catch((err: unknown) => {
-    throw err instanceof AppError && err.statusCode === 404 ? notFound('Goal') : err;
-  });
+  const { plan, org } = await loadPlan(db, actor, goal.planId, permission).catch(as404('Goal'));
   return { goal, plan, org };
 }
 
@@ -84,7 +87,8 @@ function actionView(a: ActionRow & { ownerLabel: string | null }): ActionView {
   };
 }
 
-async function actionRows(db: DbOrTx, where: ReturnType<typeof eq>): Promise<ActionView[]> {
+/** Actions as the pages show them (owner's name, priority score, overdue), in board order. */
+export async function actionRows(db: DbOrTx, where: SQL): Promise<ActionView[]> {
   const rows = await db
     .select({ action: planActions, ownerLabel: sql<string | null>`nullif(coalesce(nullif(${users.name}, ''), ${users.email}), '')` })
     .from(planActions)
@@ -133,10 +137,6 @@ async function goalViews(db: Db, actor: Actor, org: OrgRow, goals: GoalRow[]): P
   return views;
 }
 
-function emptyCounts(): Record<ActionStatus, number> {
-  return Object.fromEntries(actionStatuses.map((s) => [s, 0])) as Record<ActionStatus, number>;
-}
-
 async function summaries(db: DbOrTx, rows: (PlanRow & { orgName: string })[]): Promise<PlanSummary[]> {
   if (!rows.length) return [];
   const ids = intArray(rows.map((r) => r.id));
@@ -146,7 +146,7 @@ async function summaries(db: DbOrTx, rows: (PlanRow & { orgName: string })[]): P
   ]);
   const now = today();
   return rows.map((p) => {
-    const actions = emptyCounts();
+    const actions = statusCounts();
     for (const c of actionCounts.filter((x) => x.plan_id === p.id)) actions[c.status] = c.n;
     return {
       id: p.id,
@@ -396,9 +396,7 @@ export async function addAction(db: Db, actor: Actor, goalId: number, input: { t
 async function loadAction(db: DbOrTx, actor: Actor, id: number) {
   const [action] = await db.select().from(planActions).where(eq(planActions.id, id));
   if (!action) throw notFound('Action');
-  const { org } = await loadPlan(db, actor, action.planId, 'plan.manage').catch((err: unknown) => {
-    throw err instanceof AppError && err.statusCode === 404 ? notFound('Action') : err;
-  });
+  const { org } = await loadPlan(db, actor, action.planId, 'plan.manage').catch(as404('Action'));
   return { action, org };
 }
 

@@ -239,7 +239,7 @@ function Actions({ goal }: { goal: GoalDetail }) {
                     )}
                   </Table.Th>
                   <Table.Td>{a.owner?.name ?? '—'}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     {[a.startsOn, a.dueOn].filter(Boolean).join(' – ') || '—'}
                     {a.overdue && (
                       <Text size="xs" c="red.9">

@@ -44,7 +44,7 @@ export function MyActionsPage() {
                       {a.planTitle} · {a.orgName}
                     </Text>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     {a.dueOn ?? '—'}
                     {a.overdue && (
                       <Text size="xs" c="red.9">

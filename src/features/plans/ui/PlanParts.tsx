@@ -74,6 +74,7 @@ export function StatusSelect({ title, status, onChange }: { title: string; statu
   return (
     <NativeSelect
       size="xs"
+      miw={130}
       aria-label={t('plans.withItem', { action: t('plans.statusLabel'), item: title })}
       value={status}
       onChange={(e) => onChange(e.currentTarget.value as ActionStatus)}
