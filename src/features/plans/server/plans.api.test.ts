@@ -169,7 +169,7 @@ describe('actions, notes and attachments', () => {
     const coordinator = await signIn(ctx.app, w.people.districtCoordinator.email);
     const items = (await coordinator.get('/api/me/actions')).json().items;
     expect(items.map((a: { title: string }) => a.title)).toEqual(['Pick a screener']);
-    expect(items[0]).toMatchObject({ planTitle: 'Actions plan', goalTitle: 'Screen every student', orgName: 'School A1' });
+    expect(items[0]).toMatchObject({ planTitle: 'Actions plan', goalTitle: 'Screen every student', orgName: 'School A1', priorityScore: 21, owner: { id: w.people.districtCoordinator.id } });
     expect((await as.schoolViewer.get('/api/me/actions')).json().items).toEqual([]);
   });
 });
